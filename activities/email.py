@@ -1,0 +1,160 @@
+"""E-mail: templates rendered to text and HTML, sent over SMTP through the outbox.
+
+Every message is first written to the `outbox` table under its idempotency key, then sent
+with a `Message-ID` derived from that key, then marked sent. A retried activity finds the
+row already sent and sends nothing; an SMTP outage raises, so Temporal retries with backoff
+and the message waits in the outbox, never lost.
+"""
+
+import hashlib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+
+import aiosmtplib
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from models.email import SendEmailInput, SendEmailResult
+from models.tables import OutboxMessage
+from settings import Settings
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "email"
+
+
+def message_id_for(key: str) -> str:
+    """The same key always gives the same Message-ID, so a receiver can spot a resend."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@consortia>"
+
+
+class Templates:
+    """`{kind}.txt` starts with a `Subject:` line; `{kind}.html` is the HTML body."""
+
+    def __init__(self, folder: Path = TEMPLATES) -> None:
+        loader = FileSystemLoader(folder)
+        self._text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False)
+        self._html = Environment(loader=loader, autoescape=select_autoescape(["html"]))
+
+    def render(self, kind: str, context: dict) -> tuple[str, str, str]:
+        text = self._text.get_template(f"{kind}.txt").render(**context)
+        first, _, body = text.partition("\n")
+        if not first.startswith("Subject:"):
+            raise ValueError(f"template {kind}.txt must start with a 'Subject:' line")
+        html = self._html.get_template(f"{kind}.html").render(**context)
+        return first.removeprefix("Subject:").strip(), body.strip() + "\n", html
+
+
+class Mailer:
+    """An SMTP client for the relay the settings name."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def _options(self) -> dict:
+        s = self._settings
+        if s.smtp_host is None:
+            raise RuntimeError("SMTP_HOST is not set")
+        return {
+            "hostname": s.smtp_host,
+            "port": s.smtp_port,
+            "use_tls": s.smtp_tls,
+            "start_tls": s.smtp_starttls,
+            "username": s.smtp_user,
+            "password": s.smtp_password.get_secret_value() if s.smtp_password else None,
+            "timeout": s.smtp_timeout_seconds,
+        }
+
+    async def send(self, message: EmailMessage) -> None:
+        await aiosmtplib.send(message, **self._options())
+
+    async def check(self) -> None:
+        """Connect, say NOOP and leave: raises if the relay is unreachable."""
+        options = self._options()
+        username, password = options.pop("username"), options.pop("password")
+        async with aiosmtplib.SMTP(**options) as client:
+            if username and password:
+                await client.login(username, password)
+            await client.noop()
+
+
+class EmailActivities:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        mailer: Mailer,
+        settings: Settings,
+        templates: Templates | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._mailer = mailer
+        self._settings = settings
+        self._templates = templates or Templates()
+
+    @activity.defn
+    async def send_email(self, input: SendEmailInput) -> SendEmailResult:
+        """Send one message at most once per key; safe to retry."""
+        await self._enqueue(input)
+        async with self._sessions() as session, session.begin():
+            # The row lock keeps a second, overlapping attempt from sending too.
+            row = await session.scalar(
+                select(OutboxMessage).where(OutboxMessage.key == input.key).with_for_update()
+            )
+            assert row is not None
+            if row.status == "sent":
+                return SendEmailResult(message_id=row.message_id, already_sent=True)
+            try:
+                await self._mailer.send(self._build(row))
+            except (aiosmtplib.SMTPException, OSError) as error:
+                failure: Exception | None = error
+            else:
+                failure = None
+                row.status, row.sent_at, row.attempts = "sent", datetime.now(UTC), row.attempts + 1
+        if failure is not None:
+            await self._record_failure(input.key, failure)
+            raise failure
+        return SendEmailResult(message_id=row.message_id, already_sent=False)
+
+    async def _enqueue(self, input: SendEmailInput) -> None:
+        subject, text, html = self._templates.render(input.kind, input.context)
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                insert(OutboxMessage)
+                .values(
+                    key=input.key,
+                    message_id=message_id_for(input.key),
+                    kind=input.kind,
+                    bid_id=input.bid_id,
+                    to_address=input.to,
+                    subject=subject,
+                    text_body=text,
+                    html_body=html,
+                )
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+
+    def _build(self, row: OutboxMessage) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self._settings.mail_from
+        message["To"] = row.to_address
+        message["Subject"] = row.subject
+        message["Message-ID"] = row.message_id
+        message["Date"] = formatdate(usegmt=True)
+        message.set_content(row.text_body)
+        message.add_alternative(row.html_body, subtype="html")
+        return message
+
+    async def _record_failure(self, key: str, error: Exception) -> None:
+        """Kept on the row for the coordinator; the text never holds a secret."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.key == key)
+                .values(
+                    attempts=OutboxMessage.attempts + 1,
+                    last_error=f"{type(error).__name__}: {error}"[:500],
+                )
+            )

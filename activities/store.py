@@ -1,0 +1,27 @@
+"""Persistence the workflows ask for: the audit log (more read-model writes join it later).
+
+Every method is idempotent: it upserts by a natural key, so a retried activity changes
+nothing twice.
+"""
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from models.audit import AuditRecord
+from models.tables import AuditEntry
+
+
+class StoreActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def record_audit(self, input: AuditRecord) -> None:
+        """Append one audit entry; the same key twice records once."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                insert(AuditEntry)
+                .values(**input.model_dump())
+                .on_conflict_do_nothing(index_elements=["key"])
+            )

@@ -1,0 +1,60 @@
+"""`consortia`: the one command-line entry point (Typer)."""
+
+from pathlib import Path
+
+import typer
+
+import database
+from settings import Settings
+
+app = typer.Typer(help="Consortium bid coordination on Temporal.", no_args_is_help=True)
+db = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+@app.command()
+def up(
+    state_dir: Path = typer.Option(Path(".consortia"), help="Where data and logs are kept."),
+    port: int = typer.Option(8000, help="The web app's port."),
+    temporal_port: int = typer.Option(7233, help="The Temporal dev server's port (UI: +1000)."),
+    smtp_port: int = typer.Option(8025, help="The development mail server's port."),
+    demo: bool = typer.Option(False, "--demo", help="Load demo members and an opportunity."),
+) -> None:
+    """Start the whole system locally: PostgreSQL, Temporal, SMTP, a worker and the web app."""
+    from deploy.local import LocalStack, run  # keeps `consortia --help` quick
+
+    stack = LocalStack(
+        state_dir=state_dir.resolve(),
+        web_port=port,
+        temporal_port=temporal_port,
+        smtp_port=smtp_port,
+        load_demo=demo,
+        settings=Settings(),
+    )
+    raise typer.Exit(run(stack))
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations to DATABASE_URL, up to REVISION (default: the latest)."""
+    database.upgrade(_settings_with_database(), revision)
+    typer.echo(f"database upgraded to {revision}")
+
+
+@db.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="e.g. -1, or base")) -> None:
+    """Undo migrations on DATABASE_URL down to REVISION."""
+    database.downgrade(_settings_with_database(), revision)
+    typer.echo(f"database downgraded to {revision}")
+
+
+def _settings_with_database() -> Settings:
+    settings = Settings()
+    if settings.database_url is None:
+        typer.echo("error: set DATABASE_URL to the database to migrate", err=True)
+        raise typer.Exit(2)
+    return settings
+
+
+if __name__ == "__main__":
+    app()

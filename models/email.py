@@ -1,0 +1,20 @@
+"""What the e-mail activity takes: one message to one person, keyed for exactly-once sending."""
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class SendEmailInput(BaseModel):
+    """One templated e-mail. `key` names the workflow step, e.g. `bid-7:invite:org-3:1`."""
+
+    key: str
+    kind: str  # the template under activities/templates/email/
+    to: str
+    context: dict[str, Any] = Field(default_factory=dict)
+    bid_id: str | None = None
+
+
+class SendEmailResult(BaseModel):
+    message_id: str
+    already_sent: bool  # True when a retry found the message sent before

@@ -1,0 +1,224 @@
+"""The PostgreSQL tables (SQLAlchemy 2 typed ORM), and nothing else.
+
+Workflows never import this module: they reach the database only through activities.
+Rows that a workflow writes carry a natural key, so a retried activity upserts instead of
+inserting twice.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def created_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+def updated_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+
+class Organisation(Base):
+    """A voluntary or community sector organisation: a member, an applicant or a former one."""
+
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str | None] = mapped_column(String(80))
+    charity_number: Mapped[str | None] = mapped_column(String(20))
+    company_number: Mapped[str | None] = mapped_column(String(20))
+    locality: Mapped[str | None] = mapped_column(String(80))
+    localities: Mapped[list[str]] = mapped_column(Json, default=list)
+    themes: Mapped[list[str]] = mapped_column(Json, default=list)
+    annual_turnover: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    staff: Mapped[int | None] = mapped_column(Integer)
+    volunteers: Mapped[int | None] = mapped_column(Integer)
+    willing_to_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(30), default="applicant", index=True)
+    proforma: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str | None] = mapped_column(String(120))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Opportunity(Base):
+    """A funding or tender opportunity, as registered from its published notice."""
+
+    __tablename__ = "opportunities"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    funder: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    themes: Mapped[list[str]] = mapped_column(Json, default=list)
+    localities: Mapped[list[str]] = mapped_column(Json, default=list)
+    submission_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    interest_cutoff: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    required_sections: Mapped[list[str]] = mapped_column(Json, default=list)
+    min_partners: Mapped[int] = mapped_column(Integer, default=1)
+    max_partners: Mapped[int | None] = mapped_column(Integer)
+    la_signoff_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = created_at()
+
+
+class Bid(Base):
+    """The read model of one bid: what the dashboards list. Written by the bid workflow."""
+
+    __tablename__ = "bids"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the workflow id
+    opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    lead_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    stage: Mapped[str] = mapped_column(String(40), index=True)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    outstanding_tasks: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)  # orders out-of-date writes
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class BidPartner(Base):
+    __tablename__ = "bid_partners"
+    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), default="partner")  # lead | partner
+    status: Mapped[str] = mapped_column(String(30))
+    budget_share: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class Section(Base):
+    """A required section of a bid, assigned to one partner."""
+
+    __tablename__ = "sections"
+    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    assigned_to: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(30), default="unassigned")
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class Contribution(Base):
+    """One submitted version of a section, and the lead's review of it."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (UniqueConstraint("bid_id", "section_key", "version"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"), index=True)
+    section_key: Mapped[str] = mapped_column(String(80))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    review: Mapped[str | None] = mapped_column(String(20))  # approved | returned
+    review_comments: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Signature(Base):
+    """A partner's signature on one exact version of the consortium agreement."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (UniqueConstraint("bid_id", "organisation_id", "agreement_hash"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"), index=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    agreement_version: Mapped[int] = mapped_column(Integer)
+    agreement_hash: Mapped[str] = mapped_column(String(64))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_role: Mapped[str] = mapped_column(String(120))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when. A trigger in the migration refuses UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)  # idempotency key
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80))
+    bid_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    organisation_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
+class OutboxMessage(Base):
+    """Every e-mail the system sends, keyed so that a retried activity never sends twice."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    message_id: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(80))
+    bid_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    to_address: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(String(400))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Bid",
+    "BidPartner",
+    "Contact",
+    "Contribution",
+    "Opportunity",
+    "Organisation",
+    "OutboxMessage",
+    "Section",
+    "Signature",
+]

@@ -1,0 +1,61 @@
+"""Every setting the system reads, from the environment or an optional `.env` file.
+
+Built once at the edge (the CLI, `worker.py`, the web app) and passed into constructors, so
+tests build their own. Secrets are `SecretStr`: they print as `**********`.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """The system's configuration; see the README's "Settings" table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # PostgreSQL: any SQLAlchemy URL; `postgresql://` is read as `postgresql+asyncpg://`.
+    database_url: SecretStr | None = None
+
+    # Temporal
+    temporal_address: str | None = None
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "consortia"
+    temporal_ui_url: str | None = None
+
+    # E-mail
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_tls: bool = False  # implicit TLS (usually port 465)
+    smtp_starttls: bool = False  # STARTTLS upgrade (usually port 587)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "Consortia <bids@consortia.localhost>"
+    dev_mail_dir: Path | None = None  # set by `consortia up` for the development mail server
+
+    # The web app
+    public_url: str = "http://localhost:8000"
+    secret_key: SecretStr = Field(default=SecretStr("change-me-in-production"))
+    coordinator_email: str = "coordinator@consortia.localhost"
+
+    def sqlalchemy_url(self) -> str:
+        """The database URL with the asyncpg driver, for SQLAlchemy."""
+        if self.database_url is None:
+            raise RuntimeError("DATABASE_URL is not set")
+        url = self.database_url.get_secret_value()
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url[len(prefix) :]
+        return url
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a log line: the password, if any, replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -1,0 +1,63 @@
+"""A worker: every workflow and activity of the system, on one task queue.
+
+`python worker.py` runs one against the services the settings name; run several for more
+throughput. `consortia up` starts one for you.
+"""
+
+import asyncio
+import logging
+import signal
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+import database
+from activities.email import EmailActivities, Mailer
+from activities.store import StoreActivities
+from settings import Settings
+from starter import connect
+from workflows.notice import NoticeWorkflow
+
+WORKFLOWS = [NoticeWorkflow]
+
+
+def activities_for(settings: Settings, sessions: database.async_sessionmaker) -> list:
+    email = EmailActivities(sessions, Mailer(settings), settings)
+    store = StoreActivities(sessions)
+    return [email.send_email, store.record_audit]
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    sessions: database.async_sessionmaker,
+    task_queue: str | None = None,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=WORKFLOWS,
+        activities=activities_for(settings, sessions),
+    )
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    settings = Settings()
+    engine = database.make_engine(settings)
+    client = await connect(settings)
+    worker = build_worker(client, settings, database.make_sessions(engine))
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    try:
+        async with worker:  # leaving the block finishes in-flight tasks, then stops
+            logging.info("polling task queue %r", settings.temporal_task_queue)
+            await stop.wait()
+    finally:
+        await engine.dispose()
+    logging.info("stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
