@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 import database
+from activities.directory import DirectoryActivities
 from activities.email import EmailActivities, Mailer
 from activities.store import StoreActivities
 from settings import Settings
@@ -24,7 +25,8 @@ WORKFLOWS = [NoticeWorkflow]
 def activities_for(settings: Settings, sessions: database.async_sessionmaker) -> list:
     email = EmailActivities(sessions, Mailer(settings), settings)
     store = StoreActivities(sessions)
-    return [email.send_email, store.record_audit]
+    directory = DirectoryActivities(sessions)
+    return [email.send_email, store.record_audit, directory.match_members]
 
 
 def build_worker(

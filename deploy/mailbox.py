@@ -18,8 +18,9 @@ from aiosmtpd.controller import Controller
 class Mailbox:
     """An aiosmtpd handler that keeps what it receives."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, port: int | None = None) -> None:
         self.folder = folder
+        self.port = port
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
         if folder is not None:
@@ -42,7 +43,7 @@ class Mailbox:
 
 def start_mailbox(port: int, folder: Path | None = None, host: str = "127.0.0.1") -> Controller:
     """Start the server in a thread; `controller.handler` is the Mailbox, `.stop()` ends it."""
-    controller = Controller(Mailbox(folder), hostname=host, port=port)
+    controller = Controller(Mailbox(folder, port), hostname=host, port=port)
     controller.start()
     return controller
 
