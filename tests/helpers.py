@@ -10,10 +10,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> None:
-    """Poll `predicate` (sync or async) until it is true, or fail after `timeout` seconds."""
+async def wait_until(predicate, within: float = 30.0, interval: float = 0.1) -> None:
+    """Poll `predicate` (sync or async) until it is true, or fail after `within` seconds."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while True:
         result = predicate()
         if asyncio.iscoroutine(result):
@@ -21,5 +21,5 @@ async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) ->
         if result:
             return
         if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(interval)
