@@ -35,7 +35,7 @@ def up(
 
 
 @db.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
+def db_upgrade(revision: str = typer.Argument("heads")) -> None:
     """Apply migrations to DATABASE_URL, up to REVISION (default: the latest)."""
     database.upgrade(_settings_with_database(), revision)
     typer.echo(f"database upgraded to {revision}")

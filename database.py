@@ -32,8 +32,8 @@ def alembic_config(settings: Settings) -> Config:
     return config
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
-    """Apply migrations up to `revision`; safe to run again."""
+def upgrade(settings: Settings, revision: str = "heads") -> None:
+    """Apply migrations up to `revision` (every branch head by default); safe to run again."""
     command.upgrade(alembic_config(settings), revision)
 
 
