@@ -1,0 +1,111 @@
+"""The outbox: a retried activity never sends twice; an SMTP outage delays, never loses."""
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from temporalio import activity, workflow
+from temporalio.common import RetryPolicy
+from temporalio.worker import Worker
+
+from activities.email import EmailActivities, Mailer
+from activities.store import StoreActivities
+from deploy.mailbox import start_mailbox
+from models.email import SendEmailInput, SendEmailResult
+from models.notice import NoticeInput
+from models.tables import OutboxMessage
+from tests.helpers import free_port, wait_until
+from workflows.notice import NoticeWorkflow
+
+
+class CrashAfterSending:
+    """The real send, then a crash before the activity could report success (first try only)."""
+
+    def __init__(self, email: EmailActivities) -> None:
+        self._email = email
+
+    @activity.defn(name="send_email_then_crash")
+    async def send(self, input: SendEmailInput) -> SendEmailResult:
+        result = await self._email.send_email(input)
+        if activity.info().attempt == 1:
+            raise RuntimeError("worker lost after the SMTP server accepted the message")
+        return result
+
+
+@workflow.defn(sandboxed=False)
+class SendOnceWorkflow:
+    @workflow.run
+    async def run(self, input: SendEmailInput) -> SendEmailResult:
+        return await workflow.execute_activity(
+            "send_email_then_crash",
+            input,
+            result_type=SendEmailResult,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=100)),
+        )
+
+
+async def outbox_row(sessions, key: str) -> OutboxMessage | None:
+    async with sessions() as session:
+        return await session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+
+
+async def test_a_retried_send_delivers_the_message_exactly_once(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    to = f"partner-{uuid.uuid4()}@example.org"
+    key = f"bid-1:invite:{to}:1"
+    crashing = CrashAfterSending(EmailActivities(sessions, Mailer(settings), settings))
+    message = SendEmailInput(
+        key=key, kind="notice", to=to,
+        context={"subject": "You are invited to join a bid", "body": "Improving Futures",
+                 "action_url": None, "action_label": None},
+    )
+    async with Worker(
+        time_skipping_env.client, task_queue=task_queue, workflows=[SendOnceWorkflow],
+        activities=[crashing.send],
+    ):
+        result = await time_skipping_env.client.execute_workflow(
+            SendOnceWorkflow.run, message, id=f"send-{uuid.uuid4()}", task_queue=task_queue
+        )
+    assert result.already_sent  # the second attempt found it sent
+    [received] = mailbox.to(to)
+    assert received["Message-ID"] == result.message_id
+    row = await outbox_row(sessions, key)
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+async def test_an_smtp_outage_delays_the_message_and_loses_nothing(dev_env, settings, sessions):
+    down_port = free_port()  # nothing listens here yet: the relay is down
+    outage = settings.model_copy(update={"smtp_port": down_port, "smtp_timeout_seconds": 2})
+    email = EmailActivities(sessions, Mailer(outage), outage)
+    key, to = f"notice-{uuid.uuid4()}", f"member-{uuid.uuid4()}@example.org"
+    notice = NoticeInput(key=key, actor="coordinator", recipients=[to],
+                         subject="Training: tendering basics", body="Bi-annual training, 3 May.")
+    task_queue = f"tq-{uuid.uuid4()}"
+    async with Worker(
+        dev_env.client, task_queue=task_queue, workflows=[NoticeWorkflow],
+        activities=[email.send_email, StoreActivities(sessions).record_audit],
+    ):
+        handle = await dev_env.client.start_workflow(
+            NoticeWorkflow.run, notice, id=key, task_queue=task_queue
+        )
+
+        async def failed_once() -> bool:
+            row = await outbox_row(sessions, f"{key}:{to}")
+            return row is not None and row.attempts >= 1
+
+        await wait_until(failed_once, within=30)
+        row = await outbox_row(sessions, f"{key}:{to}")
+        assert row.status == "pending" and "SMTPConnectError" in (row.last_error or "")
+
+        relay = start_mailbox(down_port)  # the relay comes back
+        try:
+            result = await handle.result()
+        finally:
+            relay.stop()
+    assert (result.sent, result.already_sent) == (1, 0)
+    [received] = relay.handler.to(to)
+    assert received["Subject"] == "Training: tendering basics"
+    row = await outbox_row(sessions, f"{key}:{to}")
+    assert row.status == "sent" and row.attempts >= 2
