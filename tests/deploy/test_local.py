@@ -1,0 +1,93 @@
+"""`consortia up` as a newcomer runs it: the whole stack green, Ctrl-C stops it, data survives."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from models.notice import NoticeInput
+from tests.helpers import free_port
+from workflows.notice import NoticeWorkflow
+
+CONSORTIA = str(Path(sys.executable).parent / "consortia")
+OUTSIDE_SERVICES = ("DATABASE_URL", "TEMPORAL_ADDRESS", "SMTP_HOST", "SMTP_PORT", "DEV_MAIL_DIR")
+
+
+class Up:
+    """One `consortia up` run in a subprocess, on free ports."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.web, self.temporal, self.smtp = free_port(), free_port(), free_port()
+        env = {k: v for k, v in os.environ.items() if k not in OUTSIDE_SERVICES}
+        self.process = subprocess.Popen(
+            [CONSORTIA, "up", "--demo", "--state-dir", str(state_dir), "--port", str(self.web),
+             "--temporal-port", str(self.temporal), "--smtp-port", str(self.smtp)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+
+    def wait_healthy(self, within: float = 90) -> dict:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.process.stdout.read()
+            try:
+                response = httpx.get(f"http://127.0.0.1:{self.web}/healthz", timeout=5)
+                if response.status_code == 200:
+                    return response.json()
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        pytest.fail(f"/healthz not 200 within {within}s")
+
+    def interrupt(self, within: float = 30) -> str:
+        descendants = psutil.Process(self.process.pid).children(recursive=True)
+        self.process.send_signal(signal.SIGINT)
+        output, _ = self.process.communicate(timeout=within)
+        assert self.process.returncode == 0, output
+        gone, alive = psutil.wait_procs(descendants, timeout=5)
+        assert not alive, f"left running: {[p.pid for p in alive]}"
+        return output
+
+
+async def run_notice(temporal_port: int, workflow_id: str) -> Client:
+    client = await Client.connect(
+        f"127.0.0.1:{temporal_port}", data_converter=pydantic_data_converter
+    )
+    notice = NoticeInput(key=workflow_id, actor="coordinator", recipients=["a@example.org"],
+                         subject="Welcome", body="Welcome to the consortia framework.")
+    await client.execute_workflow(
+        NoticeWorkflow.run, notice, id=workflow_id, task_queue="consortia"
+    )
+    return client
+
+
+async def test_up_serves_a_green_health_check_stops_on_ctrl_c_and_resumes(tmp_path):
+    first = Up(tmp_path)
+    try:
+        health = first.wait_healthy()
+        assert health == {"ok": True, "postgres": {"ok": True}, "temporal": {"ok": True},
+                          "smtp": {"ok": True}}
+        workflow_id = f"welcome-{uuid.uuid4()}"
+        await run_notice(first.temporal, workflow_id)
+        mail = httpx.get(f"http://127.0.0.1:{first.web}/dev/mail", timeout=5)
+        assert mail.status_code == 200 and "Welcome" in mail.text
+    finally:
+        output = first.interrupt()
+    assert "The system is up" in output and "web        stopped" in output
+
+    second = Up(tmp_path)  # the same state folder: the same data, the same workflows
+    try:
+        second.wait_healthy()
+        client = await Client.connect(f"127.0.0.1:{second.temporal}")
+        description = await client.get_workflow_handle(workflow_id).describe()
+        assert description.status == WorkflowExecutionStatus.COMPLETED
+    finally:
+        second.interrupt()
