@@ -1,5 +1,6 @@
 """`consortia up` as a newcomer runs it: the whole stack green, Ctrl-C stops it, data survives."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -29,9 +30,23 @@ class Up:
         self.web, self.temporal, self.smtp = free_port(), free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if k not in OUTSIDE_SERVICES}
         self.process = subprocess.Popen(
-            [CONSORTIA, "up", "--demo", "--state-dir", str(state_dir), "--port", str(self.web),
-             "--temporal-port", str(self.temporal), "--smtp-port", str(self.smtp)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                CONSORTIA,
+                "up",
+                "--demo",
+                "--state-dir",
+                str(state_dir),
+                "--port",
+                str(self.web),
+                "--temporal-port",
+                str(self.temporal),
+                "--smtp-port",
+                str(self.smtp),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
 
     def wait_healthy(self, within: float = 90) -> dict:
@@ -61,8 +76,13 @@ async def run_notice(temporal_port: int, workflow_id: str) -> Client:
     client = await Client.connect(
         f"127.0.0.1:{temporal_port}", data_converter=pydantic_data_converter
     )
-    notice = NoticeInput(key=workflow_id, actor="coordinator", recipients=["a@example.org"],
-                         subject="Welcome", body="Welcome to the consortia framework.")
+    notice = NoticeInput(
+        key=workflow_id,
+        actor="coordinator",
+        recipients=["a@example.org"],
+        subject="Welcome",
+        body="Welcome to the consortia framework.",
+    )
     await client.execute_workflow(
         NoticeWorkflow.run, notice, id=workflow_id, task_queue="consortia"
     )
@@ -72,22 +92,27 @@ async def run_notice(temporal_port: int, workflow_id: str) -> Client:
 async def test_up_serves_a_green_health_check_stops_on_ctrl_c_and_resumes(tmp_path):
     first = Up(tmp_path)
     try:
-        health = first.wait_healthy()
-        assert health == {"ok": True, "postgres": {"ok": True}, "temporal": {"ok": True},
-                          "smtp": {"ok": True}}
+        health = await asyncio.to_thread(first.wait_healthy)
+        assert health == {
+            "ok": True,
+            "postgres": {"ok": True},
+            "temporal": {"ok": True},
+            "smtp": {"ok": True},
+        }
         workflow_id = f"welcome-{uuid.uuid4()}"
         await run_notice(first.temporal, workflow_id)
-        mail = httpx.get(f"http://127.0.0.1:{first.web}/dev/mail", timeout=5)
+        async with httpx.AsyncClient() as http:
+            mail = await http.get(f"http://127.0.0.1:{first.web}/dev/mail", timeout=5)
         assert mail.status_code == 200 and "Welcome" in mail.text
     finally:
-        output = first.interrupt()
+        output = await asyncio.to_thread(first.interrupt)
     assert "The system is up" in output and "web        stopped" in output
 
     second = Up(tmp_path)  # the same state folder: the same data, the same workflows
     try:
-        second.wait_healthy()
+        await asyncio.to_thread(second.wait_healthy)
         client = await Client.connect(f"127.0.0.1:{second.temporal}")
         description = await client.get_workflow_handle(workflow_id).describe()
         assert description.status == WorkflowExecutionStatus.COMPLETED
     finally:
-        second.interrupt()
+        await asyncio.to_thread(second.interrupt)
