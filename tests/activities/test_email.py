@@ -57,12 +57,20 @@ async def test_a_retried_send_delivers_the_message_exactly_once(
     key = f"bid-1:invite:{to}:1"
     crashing = CrashAfterSending(EmailActivities(sessions, Mailer(settings), settings))
     message = SendEmailInput(
-        key=key, kind="notice", to=to,
-        context={"subject": "You are invited to join a bid", "body": "Improving Futures",
-                 "action_url": None, "action_label": None},
+        key=key,
+        kind="notice",
+        to=to,
+        context={
+            "subject": "You are invited to join a bid",
+            "body": "Improving Futures",
+            "action_url": None,
+            "action_label": None,
+        },
     )
     async with Worker(
-        time_skipping_env.client, task_queue=task_queue, workflows=[SendOnceWorkflow],
+        time_skipping_env.client,
+        task_queue=task_queue,
+        workflows=[SendOnceWorkflow],
         activities=[crashing.send],
     ):
         result = await time_skipping_env.client.execute_workflow(
@@ -80,11 +88,18 @@ async def test_an_smtp_outage_delays_the_message_and_loses_nothing(dev_env, sett
     outage = settings.model_copy(update={"smtp_port": down_port, "smtp_timeout_seconds": 2})
     email = EmailActivities(sessions, Mailer(outage), outage)
     key, to = f"notice-{uuid.uuid4()}", f"member-{uuid.uuid4()}@example.org"
-    notice = NoticeInput(key=key, actor="coordinator", recipients=[to],
-                         subject="Training: tendering basics", body="Bi-annual training, 3 May.")
+    notice = NoticeInput(
+        key=key,
+        actor="coordinator",
+        recipients=[to],
+        subject="Training: tendering basics",
+        body="Bi-annual training, 3 May.",
+    )
     task_queue = f"tq-{uuid.uuid4()}"
     async with Worker(
-        dev_env.client, task_queue=task_queue, workflows=[NoticeWorkflow],
+        dev_env.client,
+        task_queue=task_queue,
+        workflows=[NoticeWorkflow],
         activities=[email.send_email, StoreActivities(sessions).record_audit],
     ):
         handle = await dev_env.client.start_workflow(

@@ -14,8 +14,12 @@ from models.tables import AuditEntry
 
 def record(key: str) -> AuditRecord:
     return AuditRecord(
-        key=key, at=datetime(2026, 3, 3, 9, 30, tzinfo=UTC), actor="lead:durham-cvs",
-        action="section_approved", bid_id="bid-1", detail={"section": "Budget"},
+        key=key,
+        at=datetime(2026, 3, 3, 9, 30, tzinfo=UTC),
+        actor="lead:durham-cvs",
+        action="section_approved",
+        bid_id="bid-1",
+        detail={"section": "Budget"},
     )
 
 

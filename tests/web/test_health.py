@@ -19,7 +19,10 @@ async def test_health_is_green_when_every_service_answers(settings, dev_env):
     response = await get_health(settings.model_copy(update={"temporal_address": target}))
     assert response.status_code == 200
     assert response.json() == {
-        "ok": True, "postgres": {"ok": True}, "temporal": {"ok": True}, "smtp": {"ok": True},
+        "ok": True,
+        "postgres": {"ok": True},
+        "temporal": {"ok": True},
+        "smtp": {"ok": True},
     }
 
 
