@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.task_links import sign_task_link
 from models.email import SendEmailInput, SendEmailResult
 from models.tables import OutboxMessage
 from settings import Settings
@@ -119,7 +120,7 @@ class EmailActivities:
         return SendEmailResult(message_id=row.message_id, already_sent=False)
 
     async def _enqueue(self, input: SendEmailInput) -> None:
-        subject, text, html = self._templates.render(input.kind, input.context)
+        subject, text, html = self._templates.render(input.kind, self._context(input))
         async with self._sessions() as session, session.begin():
             await session.execute(
                 insert(OutboxMessage)
@@ -135,6 +136,13 @@ class EmailActivities:
                 )
                 .on_conflict_do_nothing(index_elements=["key"])
             )
+
+    def _context(self, input: SendEmailInput) -> dict:
+        """The template context, with the signed task link when the e-mail asks for an answer."""
+        if input.task is None:
+            return input.context
+        token = sign_task_link(input.task, self._settings.secret_key.get_secret_value())
+        return {**input.context, "action_url": f"{self._settings.public_url}/task/{token}"}
 
     def _build(self, row: OutboxMessage) -> EmailMessage:
         message = EmailMessage()

@@ -4,6 +4,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from models.task import TaskLink
+
 
 class SendEmailInput(BaseModel):
     """One templated e-mail. `key` names the workflow step, e.g. `bid-7:invite:org-3:1`."""
@@ -13,6 +15,7 @@ class SendEmailInput(BaseModel):
     to: str
     context: dict[str, Any] = Field(default_factory=dict)
     bid_id: str | None = None
+    task: TaskLink | None = None  # when set, the context gains `action_url`, a signed link
 
 
 class SendEmailResult(BaseModel):
