@@ -13,7 +13,8 @@ from temporalio.worker import Worker
 
 import database
 from activities.directory import DirectoryActivities
-from activities.email import EmailActivities, Mailer
+from activities.email import EmailActivities
+from activities.mailer import Mailer
 from activities.store import StoreActivities
 from settings import Settings
 from starter import connect

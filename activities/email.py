@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.mailer import Mailer
 from activities.task_links import sign_task_link
 from models.email import SendEmailInput, SendEmailResult
 from models.tables import OutboxMessage
@@ -47,39 +48,6 @@ class Templates:
             raise ValueError(f"template {kind}.txt must start with a 'Subject:' line")
         html = self._html.get_template(f"{kind}.html").render(**context)
         return first.removeprefix("Subject:").strip(), body.strip() + "\n", html
-
-
-class Mailer:
-    """An SMTP client for the relay the settings name."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-
-    def _options(self) -> dict:
-        s = self._settings
-        if s.smtp_host is None:
-            raise RuntimeError("SMTP_HOST is not set")
-        return {
-            "hostname": s.smtp_host,
-            "port": s.smtp_port,
-            "use_tls": s.smtp_tls,
-            "start_tls": s.smtp_starttls,
-            "username": s.smtp_user,
-            "password": s.smtp_password.get_secret_value() if s.smtp_password else None,
-            "timeout": s.smtp_timeout_seconds,
-        }
-
-    async def send(self, message: EmailMessage) -> None:
-        await aiosmtplib.send(message, **self._options())
-
-    async def check(self) -> None:
-        """Connect, say NOOP and leave: raises if the relay is unreachable."""
-        options = self._options()
-        username, password = options.pop("username"), options.pop("password")
-        async with aiosmtplib.SMTP(**options) as client:
-            if username and password:
-                await client.login(username, password)
-            await client.noop()
 
 
 class EmailActivities:

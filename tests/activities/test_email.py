@@ -8,7 +8,8 @@ from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 from temporalio.worker import Worker
 
-from activities.email import EmailActivities, Mailer
+from activities.email import EmailActivities
+from activities.mailer import Mailer
 from activities.store import StoreActivities
 from deploy.mailbox import start_mailbox
 from models.email import SendEmailInput, SendEmailResult
