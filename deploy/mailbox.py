@@ -22,6 +22,7 @@ class Mailbox:
         self.folder = folder
         self.port = port
         self.messages: list[EmailMessage] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address for each message
         self._lock = threading.Lock()
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -31,6 +32,7 @@ class Mailbox:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
+            self.peers.append(session.peer)
             if self.folder is not None:
                 name = f"{time.time_ns()}-{len(self.messages):06d}.eml"
                 (self.folder / name).write_bytes(raw)
