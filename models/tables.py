@@ -209,6 +209,16 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SignInLink(Base):
+    """A magic sign-in link e-mailed to a lead or the coordinator; used at most once."""
+
+    __tablename__ = "sign_in_links"
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    created_at: Mapped[datetime] = created_at()
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 __all__ = [
     "AuditEntry",
     "Base",
@@ -221,4 +231,5 @@ __all__ = [
     "OutboxMessage",
     "Section",
     "Signature",
+    "SignInLink",
 ]
