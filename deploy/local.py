@@ -136,25 +136,13 @@ class LocalStack:
             return
         binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
         attributes = [f"--search-attribute={key.name}={_sa_type(key)}" for key in SEARCH_ATTRIBUTES]
-        self._spawn(
-            "temporal",
-            [
-                binary,
-                "server",
-                "start-dev",
-                "--db-filename",
-                str(self.state_dir / "temporal.db"),
-                "--ip",
-                "127.0.0.1",
-                "--port",
-                str(self.temporal_port),
-                "--ui-port",
-                str(self.temporal_port + 1000),
-                "--log-level",
-                "warn",
-                *attributes,
-            ],
-        )
+        namespace = self.settings.temporal_namespace
+        argv = [binary, "server", "start-dev", "--db-filename", str(self.state_dir / "temporal.db")]
+        argv += ["--ip", "127.0.0.1", "--port", str(self.temporal_port)]
+        argv += ["--ui-port", str(self.temporal_port + 1000), "--log-level", "warn", *attributes]
+        if namespace != "default":  # "default" always exists
+            argv += ["--namespace", namespace]
+        self._spawn("temporal", argv)
         self.settings.temporal_address = f"127.0.0.1:{self.temporal_port}"
         self.settings.temporal_ui_url = f"http://127.0.0.1:{self.temporal_port + 1000}"
         self._wait("temporal", lambda: asyncio.run(connect(self.settings)))
