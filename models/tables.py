@@ -5,7 +5,7 @@ Rows that a workflow writes carry a natural key, so a retried activity upserts i
 inserting twice.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -69,6 +70,19 @@ class Organisation(Base):
     proforma: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
+    # Written by the membership workflow: orders its writes, and the next lapse date.
+    membership_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    renewal_due: Mapped[date | None] = mapped_column(Date)
+
+
+class KnownProvider(Base):
+    """A provider on the coordinator's list of the area's VCS: the "% signed up" figure."""
+
+    __tablename__ = "known_providers"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised name
+    name: Mapped[str] = mapped_column(String(200))
+    charity_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = created_at()
 
 
 class Contact(Base):
@@ -226,6 +240,7 @@ __all__ = [
     "BidPartner",
     "Contact",
     "Contribution",
+    "KnownProvider",
     "Opportunity",
     "Organisation",
     "OutboxMessage",
