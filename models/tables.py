@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -233,7 +234,26 @@ class SignInLink(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class Attachment(Base):
+    """A file a partner uploaded with a section contribution (the web keeps it; the bid keeps
+    its name). Content-addressed, so uploading the same file twice stores it once."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("bid_id", "organisation_id", "sha256"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    bid_id: Mapped[str] = mapped_column(String(100), index=True)
+    organisation_id: Mapped[str] = mapped_column(String(64))
+    section_key: Mapped[str] = mapped_column(String(80))
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at()
+
+
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Base",
     "Bid",
