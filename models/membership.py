@@ -1,0 +1,172 @@
+"""The membership proforma, its assessment, and the membership workflow's input, state and answers.
+
+`Proforma` is the workflow payload (lenient: old and new workers read each other's);
+`ProformaForm` is the same questionnaire as people fill it in, checked strictly at the edge.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from models.directory import MemberStatus
+from models.framework import Framework
+
+# Legal forms that are registered charities, and those registered at Companies House.
+CHARITY_FORMS = ("charity", "CIO", "charitable company")
+COMPANY_FORMS = ("charitable company", "CIC", "company limited by guarantee")
+
+
+class ContactPerson(BaseModel):
+    name: str
+    email: str
+    role: str = ""
+
+
+class PastWork(BaseModel):
+    """One past contract or grant: the track record."""
+
+    funder: str
+    title: str = ""
+    year: int | None = None
+    value: Decimal | None = None
+
+
+class Proforma(BaseModel):
+    """The friendly pre-qualification questionnaire an organisation fills in to join."""
+
+    name: str
+    legal_form: str = ""
+    charity_number: str | None = None
+    company_number: str | None = None
+    governing_document: bool = False
+    address: str = ""
+    locality: str = ""
+    contacts: list[ContactPerson] = Field(default_factory=list)
+    annual_turnover: Decimal | None = Field(default=None, ge=0)
+    staff: int = Field(default=0, ge=0)
+    volunteers: int = Field(default=0, ge=0)
+    themes: list[str] = Field(default_factory=list)
+    localities_served: list[str] = Field(default_factory=list)
+    safeguarding_policy: bool = False
+    safeguarding_review_due: date | None = None  # when the policy is next due for review
+    dbs_checks: bool = False
+    insurance_expires: date | None = None  # public liability cover
+    accounts_year_end: date | None = None  # the latest accounts
+    track_record: list[PastWork] = Field(default_factory=list)
+    willing_to_lead: bool = False
+
+
+def static_problems(proforma: Proforma) -> list[str]:
+    """What is wrong with a proforma on its own, before the framework or the date is known."""
+    problems = []
+    if not proforma.name.strip():
+        problems.append("The organisation's name is missing.")
+    if proforma.legal_form in CHARITY_FORMS and not proforma.charity_number:
+        problems.append(f"A {proforma.legal_form} needs its charity number: it is missing.")
+    if proforma.legal_form in COMPANY_FORMS and not proforma.company_number:
+        problems.append(f"A {proforma.legal_form} needs its company number: it is missing.")
+    if not proforma.contacts:
+        problems.append("Give at least one contact with an e-mail address.")
+    for contact in proforma.contacts:
+        if "@" not in contact.email:
+            problems.append(f"{contact.name}'s e-mail address {contact.email!r} is not valid.")
+    if proforma.safeguarding_policy and proforma.safeguarding_review_due is None:
+        problems.append("Give the date your safeguarding policy is next due for review.")
+    return problems
+
+
+class ProformaForm(Proforma):
+    """The proforma as typed into the CLI or the web: unknown fields and slips are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> "ProformaForm":
+        problems = static_problems(self)
+        if problems:
+            raise ValueError(" ".join(problems))
+        return self
+
+
+def membership_workflow_id(organisation_id: str) -> str:
+    return f"membership-{organisation_id}"
+
+
+Outcome = Literal["full", "associate", "signposted"]
+
+
+class MissingItem(BaseModel):
+    """An entry criterion not met, and who can help meet it."""
+
+    key: str
+    description: str
+    level: str = "full"
+    signpost: str | None = None  # the helping organisation's name
+    signpost_email: str = ""
+    signpost_url: str = ""
+
+
+class Assessment(BaseModel):
+    """The automatic assessment of one proforma against the entry criteria."""
+
+    outcome: Outcome
+    met: list[str] = Field(default_factory=list)
+    missing: list[MissingItem] = Field(default_factory=list)
+    assessed_on: date | None = None
+
+
+class MembershipInput(BaseModel):
+    """Starts (or continues) one organisation's membership."""
+
+    organisation_id: str
+    framework: Framework = Field(default_factory=Framework)
+    coordinator_email: str = ""
+    # Continue-as-new once a run's history passes this many events (or Temporal suggests it).
+    max_history_events: int = 10_000
+    resume_from: "MembershipState | None" = None
+
+
+class MembershipState(BaseModel):
+    """Everything the workflow knows; carried across continue-as-new; the `state` query."""
+
+    organisation_id: str
+    status: MemberStatus = "applicant"
+    proforma: Proforma | None = None
+    assessment: Assessment | None = None
+    submissions: int = 0  # proformas received, first and resubmissions and updates
+    signposted_at: datetime | None = None
+    status_since: datetime | None = None
+    suspended_reason: str = ""
+    override_reason: str = ""
+    fired: list[str] = Field(default_factory=list)  # keys of reminders and expiries done
+    membership_id: str = ""  # the first run's id: keeps e-mail keys apart if an org rejoins
+    version: int = 0  # bumped on every change; orders read-model writes
+
+
+class Override(BaseModel):
+    """The coordinator sets an organisation's status by hand, with a reason for the audit log."""
+
+    status: Literal["full", "associate", "signposted", "suspended"]
+    reason: str
+    by: str = "coordinator"
+
+
+class Leave(BaseModel):
+    reason: str = ""
+    by: str = "member"
+
+
+class MemberRecord(BaseModel):
+    """What the member read model (organisations + contacts) stores for one organisation."""
+
+    organisation_id: str
+    status: MemberStatus
+    proforma: Proforma
+    assessment: Assessment | None = None
+    renewal_due: date | None = None
+    version: int = 0
+
+
+MembershipInput.model_rebuild()
