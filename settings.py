@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(default=SecretStr("change-me-in-production"))
     coordinator_email: str = "coordinator@consortia.localhost"
 
+    # The consortia framework (themes, localities, entry criteria): a JSON file, or Durham's.
+    framework_file: Path | None = None
+
     def sqlalchemy_url(self) -> str:
         """The database URL with the asyncpg driver, for SQLAlchemy."""
         if self.database_url is None:
