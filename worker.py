@@ -15,19 +15,27 @@ import database
 from activities.directory import DirectoryActivities
 from activities.email import EmailActivities
 from activities.mailer import Mailer
+from activities.members import MemberActivities
 from activities.store import StoreActivities
 from settings import Settings
 from starter import connect
+from workflows.membership import MembershipWorkflow
 from workflows.notice import NoticeWorkflow
 
-WORKFLOWS = [NoticeWorkflow]
+WORKFLOWS = [NoticeWorkflow, MembershipWorkflow]
 
 
 def activities_for(settings: Settings, sessions: database.async_sessionmaker) -> list:
     email = EmailActivities(sessions, Mailer(settings), settings)
     store = StoreActivities(sessions)
     directory = DirectoryActivities(sessions)
-    return [email.send_email, store.record_audit, directory.match_members]
+    members = MemberActivities(sessions)
+    return [
+        email.send_email,
+        store.record_audit,
+        directory.match_members,
+        members.save_member,
+    ]
 
 
 def build_worker(
