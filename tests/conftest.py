@@ -116,3 +116,23 @@ def task_queue() -> str:
 @pytest.fixture
 def dev_client(dev_env: WorkflowEnvironment) -> Client:
     return dev_env.client
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_search_attributes(
+    time_skipping_env: WorkflowEnvironment,
+) -> WorkflowEnvironment:
+    """The time-skipping server with the custom search attributes registered, as production
+    has them: the server refuses an upsert of a key it does not know."""
+    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+    from temporalio.service import RPCError, RPCStatusCode
+
+    # The SDK's value types are numbered as the API's.
+    wanted = {key.name: int(key.indexed_value_type) for key in SEARCH_ATTRIBUTES}
+    request = AddSearchAttributesRequest(namespace="default", search_attributes=wanted)
+    try:
+        await time_skipping_env.client.operator_service.add_search_attributes(request)
+    except RPCError as error:
+        if error.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+    return time_skipping_env
