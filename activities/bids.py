@@ -1,0 +1,113 @@
+"""The bid read model: bids, bid_partners, sections, contributions and signatures.
+
+Every write is an upsert by natural key, so a retried activity changes nothing twice; the
+bid row keeps the highest `version`, so an out-of-order write never goes back in time.
+"""
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from models.bid_rows import BidSnapshot, ContributionRow, ReviewRow, SignatureRow
+from models.opportunity import OpportunityNotice
+from models.tables import Bid, BidPartner, Contribution, Opportunity, Section, Signature
+
+
+class BidStoreActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def save_opportunity(self, input: OpportunityNotice) -> None:
+        """Upsert the opportunity the bid answers."""
+        values = input.model_dump(exclude={"allow_fewer_partners"})
+        async with self._sessions() as session, session.begin():
+            statement = insert(Opportunity).values(**values)
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["id"],
+                    set_={k: statement.excluded[k] for k in values if k != "id"},
+                )
+            )
+
+    @activity.defn
+    async def save_bid(self, input: BidSnapshot) -> None:
+        """Upsert the bid row (if newer), its partners and its sections."""
+        row = {
+            "id": input.bid_id,
+            "opportunity_id": input.opportunity_id,
+            "lead_organisation_id": input.lead_organisation_id,
+            "stage": input.stage,
+            "deadline": input.deadline,
+            "outstanding_tasks": input.outstanding_tasks,
+            "state": input.summary,
+            "version": input.version,
+        }
+        async with self._sessions() as session, session.begin():
+            statement = insert(Bid).values(**row)
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["id"],
+                    set_={k: statement.excluded[k] for k in row if k != "id"},
+                    where=Bid.version < statement.excluded.version,
+                )
+            )
+            for partner in input.partners:
+                values = {"bid_id": input.bid_id, **partner.model_dump()}
+                statement = insert(BidPartner).values(**values)
+                await session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["bid_id", "organisation_id"],
+                        set_={k: statement.excluded[k] for k in ("role", "status", "budget_share")},
+                    )
+                )
+            for section in input.sections:
+                values = {"bid_id": input.bid_id, **section.model_dump()}
+                statement = insert(Section).values(**values)
+                await session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["bid_id", "key"],
+                        set_={k: statement.excluded[k] for k in ("assigned_to", "due", "status")},
+                    )
+                )
+
+    @activity.defn
+    async def record_contribution(self, input: ContributionRow) -> None:
+        """One submitted version of a section; the same version twice records once."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                insert(Contribution)
+                .values(**input.model_dump())
+                .on_conflict_do_nothing(index_elements=["bid_id", "section_key", "version"])
+            )
+
+    @activity.defn
+    async def record_review(self, input: ReviewRow) -> None:
+        """The lead's review of one version; setting the same review again changes nothing."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(Contribution)
+                .where(
+                    Contribution.bid_id == input.bid_id,
+                    Contribution.section_key == input.section_key,
+                    Contribution.version == input.version,
+                )
+                .values(
+                    review=input.review,
+                    review_comments=input.comments,
+                    reviewed_at=input.reviewed_at,
+                )
+            )
+
+    @activity.defn
+    async def record_signature(self, input: SignatureRow) -> None:
+        """A signature on one exact version; signing the same version twice records once."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                insert(Signature)
+                .values(**input.model_dump())
+                .on_conflict_do_nothing(
+                    index_elements=["bid_id", "organisation_id", "agreement_hash"]
+                )
+            )

@@ -1,0 +1,291 @@
+"""What the bid workflow does to the world: records, e-mails, chases, waits and escalations.
+
+A base class of `BidWorkflow`: each helper is a few deterministic lines over activities and
+child workflows, so the stages and the Update handlers read as the domain, not the plumbing.
+"""
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+
+with workflow.unsafe.imports_passed_through():
+    from activities.bids import BidStoreActivities
+    from activities.store import StoreActivities
+    from models.audit import AuditRecord
+    from models.bid import COORDINATOR, BidInput, BidState, Escalation, TimelineEvent
+    from models.bid_tasks import ChaseInput, ChaseResult, Letter, MailingInput
+    from models.task import TaskKind, TaskLink
+    from workflows import search_attributes as sa
+    from workflows.bid_mailing import MailingWorkflow
+    from workflows.bid_rules import when
+    from workflows.bid_task import ChaseWorkflow
+    from workflows.bid_view import snapshot
+    from workflows.policies import STORE
+
+
+class BidClosed(Exception):
+    """Raised out of any stage when the bid ends early: no-go, abandoned, cancelled, lapsed."""
+
+    def __init__(self, stage: str, reason: str) -> None:
+        super().__init__(reason)
+        self.stage, self.reason = stage, reason
+
+
+class BidEffects:
+    _input: BidInput
+    _state: BidState
+    _chases: dict[str, workflow.ChildWorkflowHandle]
+    _wakeup: bool
+    _closing: BidClosed | None
+
+    # --- records --------------------------------------------------------------------------
+
+    async def _record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None:
+        """Append to the timeline, the audit log and the read model (all idempotent)."""
+        s = self._state
+        s.timeline.append(
+            TimelineEvent(at=workflow.now(), actor=actor, action=action, detail=detail)
+        )
+        seq = len(s.timeline)
+        audit = AuditRecord(
+            key=f"{s.bid_id}:{seq}:{action}",
+            at=workflow.now(),
+            actor=actor,
+            action=action,
+            bid_id=s.bid_id,
+            organisation_id=org,
+            detail=detail,
+        )
+        await asyncio.gather(
+            workflow.execute_activity_method(StoreActivities.record_audit, audit, **STORE),
+            workflow.execute_activity_method(BidStoreActivities.save_bid, snapshot(s), **STORE),
+        )
+
+    def _set_stage(self, stage: str) -> None:
+        self._state.stage = stage  # type: ignore[assignment]
+        self._upsert_search_attributes()
+
+    def _upsert_search_attributes(self) -> None:
+        if not self._input.search_attributes:
+            return
+        s = self._state
+        updates: list[SearchAttributeUpdate] = [
+            sa.BID_STAGE.value_set(s.stage),
+            sa.BID_DEADLINE.value_set(s.deadlines["submission"]),
+            sa.BID_OPPORTUNITY.value_set(s.notice.id),
+        ]
+        if s.lead_id is not None:
+            updates.append(sa.BID_LEAD.value_set(s.lead_id))
+        workflow.upsert_search_attributes(updates)
+
+    # --- e-mail ---------------------------------------------------------------------------
+
+    def _link(
+        self, kind: TaskKind, org: str, key: str = "", due: datetime | None = None
+    ) -> TaskLink:
+        until = (
+            due or self._state.deadlines["submission"]
+        ) + self._input.timetable.link_valid_after_due
+        return TaskLink(
+            bid_id=self._state.bid_id, organisation_id=org, kind=kind, key=key, expires_at=until
+        )
+
+    def _letter(
+        self,
+        step: str,
+        to: str,
+        heading: str,
+        body: str,
+        kind: str = "bid_news",
+        task: TaskLink | None = None,
+        due: datetime | None = None,
+        **extra: Any,
+    ) -> Letter:
+        context = {
+            "title": self._state.notice.title,
+            "heading": heading,
+            "body": body,
+            "due": when(due) if due else "",
+            **extra,
+        }
+        return Letter(
+            key=f"{self._state.bid_id}:{step}:{to}", to=to, kind=kind, context=context, task=task
+        )
+
+    async def _mail(self, step: str, letters: list[Letter]) -> None:
+        """Send a group of letters through a child workflow, keeping them out of this history."""
+        if letters:
+            await workflow.execute_child_workflow(
+                MailingWorkflow.run,
+                MailingInput(bid_id=self._state.bid_id, letters=letters),
+                id=f"{self._state.bid_id}/mail/{step}",
+            )
+
+    def _everyone(self) -> list[str]:
+        """Addresses of the coordinator, the consortium and every member who showed interest."""
+        s = self._state
+        addresses = [s.coordinator_email]
+        addresses += [
+            p.email for p in s.partners.values() if p.status in ("lead", "invited", "accepted")
+        ]
+        addresses += [
+            s.members[i.organisation_id].email
+            for i in s.interests.values()
+            if i.answer != "not_this_time"
+        ]
+        return list(dict.fromkeys(addresses))
+
+    # --- chasing one person for one task --------------------------------------------------
+
+    async def _chase(
+        self,
+        kind: TaskKind,
+        org: str,
+        key: str,
+        round: int,
+        due: datetime,
+        heading: str,
+        body: str,
+        escalate: bool = False,
+    ) -> None:
+        s, t = self._state, self._input.timetable
+        child_id = f"{s.bid_id}/{kind}/{key or org}/{round}"
+        lead_email = s.partners[s.lead_id].email if s.lead_id in s.partners else None
+        escalate_to = [e for e in (lead_email, s.coordinator_email) if e] if escalate else []
+        to = (
+            s.local_authority_email or s.coordinator_email
+            if org == "local-authority"
+            else s.email_of(org)
+        )
+        chase = ChaseInput(
+            bid_id=s.bid_id,
+            task=self._link(kind, org, key, due),
+            to=to,
+            due=due,
+            context={
+                "title": s.notice.title,
+                "heading": heading,
+                "body": body,
+                "who": self._name(org),
+            },
+            remind_before=t.remind_before,
+            remind_every=t.remind_every,
+            escalate_to=escalate_to,
+        )
+        handle = await workflow.start_child_workflow(ChaseWorkflow.run, chase, id=child_id)
+        self._chases[child_id] = handle
+        # Watched in the background: the stage waits on the answer, not on the chase.
+        asyncio.create_task(self._watch(child_id, handle, kind, org, key))
+
+    async def _watch(self, child_id: str, handle: Any, kind: str, org: str, key: str) -> None:
+        result: ChaseResult = await handle
+        self._chases.pop(child_id, None)
+        if result.status == "overdue":
+            await self._record("system", "task_overdue", org, task=kind, key=key)
+
+    async def _finish_chases(self, match: Callable[[str], bool] = lambda _: True) -> None:
+        for child_id in [c for c in self._chases if match(c)]:
+            handle = self._chases.pop(child_id)
+            if not handle.done():
+                await handle.signal(ChaseWorkflow.finish)
+
+    async def _move_chases(self, due_for: Callable[[str], datetime | None]) -> None:
+        for child_id, handle in list(self._chases.items()):
+            due = due_for(child_id)
+            if due is not None and not handle.done():
+                await handle.signal(ChaseWorkflow.move_due, due)
+
+    def _name(self, org: str) -> str:
+        s = self._state
+        if org in s.partners:
+            return s.partners[org].name
+        return s.members[org].name if org in s.members else org
+
+    # --- waiting on people and deadlines ---------------------------------------------------
+
+    async def _wait(self, done: Callable[[], bool], until: Callable[[], datetime] | None) -> bool:
+        """Wait until `done()` or the (movable) `until()`; True if done. Raises `BidClosed` when
+        the bid is cancelled or abandoned, or lapses at the funder's deadline."""
+        while True:
+            if self._closing is not None:
+                raise self._closing
+            if done():
+                return True
+            now, s = workflow.now(), self._state
+            deadline = s.deadlines["submission"]
+            if s.submission is None and now >= deadline:
+                raise BidClosed(
+                    "lapsed",
+                    f"No submission was recorded by the funder's deadline, {when(deadline)}.",
+                )
+            ends = [deadline] if s.submission is None else []
+            if until is not None:
+                if now >= until():
+                    return False
+                ends.append(until())
+            self._wakeup = False
+            try:
+                await workflow.wait_condition(
+                    lambda: done() or self._wakeup or self._closing is not None,
+                    timeout=(min(ends) - now) if ends else None,
+                )
+            except TimeoutError:
+                pass
+
+    async def _escalate(
+        self, stage: str, reason: str, options: list, resolved: Callable[[], bool] = lambda: False
+    ) -> str:
+        """Tell the coordinator and the lead; wait for the coordinator's decision (or for
+        `resolved()`, e.g. a late answer that settles it). Abandon raises `BidClosed`."""
+        s = self._state
+        round = sum(e.action == "escalated" for e in s.timeline) + 1
+        s.escalation = Escalation(
+            stage=stage, reason=reason, options=options, raised_at=workflow.now()
+        )
+        await self._record("system", "escalated", stage=stage, reason=reason, options=options)
+        letters = [
+            self._letter(
+                f"escalation:{round}",
+                s.coordinator_email,
+                f"{stage.replace('_', ' ')} is stuck",
+                reason,
+                kind="bid_escalation",
+                task=self._link("escalation", COORDINATOR, stage),
+                options=", ".join(options),
+            )
+        ]
+        if s.lead_id in s.partners:
+            letters.append(
+                self._letter(
+                    f"escalation:{round}",
+                    s.partners[s.lead_id].email,
+                    f"{stage.replace('_', ' ')} is stuck",
+                    reason,
+                    kind="bid_escalation",
+                    options="the coordinator will decide; you may act meanwhile",
+                )
+            )
+        await self._mail(f"escalation-{round}", letters)
+        await self._wait(
+            lambda: s.escalation is None or s.escalation.resolution is not None or resolved(), None
+        )
+        action = (s.escalation.resolution if s.escalation else None) or "resolved"
+        s.escalation = None
+        if action == "abandon":
+            raise BidClosed("abandoned", s.closed_reason or reason)
+        return action
+
+    def _shift_deadlines(self, delta: timedelta) -> None:
+        """The funder moved the deadline: every deadline still ahead moves with it."""
+        now, s = workflow.now(), self._state
+        for name, moment in s.deadlines.items():
+            if moment > now or name == "submission":
+                s.deadlines[name] = moment + delta
+        for section in s.sections.values():
+            if section.due is not None and section.due > now:
+                section.due += delta
+        self._wakeup = True

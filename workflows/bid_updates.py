@@ -1,0 +1,318 @@
+"""The bid's Updates: every human answer and coordinator override, each with its validator.
+
+A validator (a pure `check_*` in `bid_rules`) refuses a wrong, late, duplicate or
+unauthorised answer before anything is recorded; the handler checks again (two answers can
+arrive in one batch), applies the answer, records it, and returns the new state's summary.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.bids import BidStoreActivities
+    from models import bid_answers as a
+    from models.bid import AgreementComment, Interest, PartnerState, SignatureRecord
+    from models.bid_rows import ContributionRow, ReviewRow, SignatureRow
+    from workflows import bid_rules as rules
+    from workflows.bid_effects import BidClosed, BidEffects
+    from workflows.bid_stepin import BidStepIn
+    from workflows.bid_view import summary
+    from workflows.policies import STORE
+
+Summary = dict[str, Any]
+
+
+class BidUpdates(BidStepIn, BidEffects):
+    def _check(self, check: Any, input: a.Answer) -> None:
+        check(self._state, input, workflow.now())
+
+    # --- notice, decision, lead ------------------------------------------------------------
+
+    @workflow.update
+    async def express_interest(self, input: a.ExpressionOfInterest) -> Summary:
+        self._check(rules.check_interest, input)
+        s = self._state
+        s.interests[input.actor] = Interest(
+            organisation_id=input.actor, answer=input.answer, note=input.note, at=workflow.now()
+        )
+        await self._record(input.actor, "expressed_interest", input.actor, answer=input.answer)
+        return summary(s)
+
+    @express_interest.validator
+    def _validate_interest(self, input: a.ExpressionOfInterest) -> None:
+        self._check(rules.check_interest, input)
+
+    @workflow.update
+    async def decide_bid(self, input: a.BidDecision) -> Summary:
+        self._check(rules.check_decision, input)
+        self._state.decision = input.model_dump(mode="json", exclude={"actor"})
+        await self._record(input.actor, "bid_decided", **self._state.decision)
+        return summary(self._state)
+
+    @decide_bid.validator
+    def _validate_decision(self, input: a.BidDecision) -> None:
+        self._check(rules.check_decision, input)
+
+    @workflow.update
+    async def choose_lead(self, input: a.LeadChoice) -> Summary:
+        self._check(rules.check_lead_choice, input)
+        s, org = self._state, input.organisation_id
+        member = s.members[org]
+        s.lead_id = org
+        s.partners[org] = PartnerState(
+            organisation_id=org, name=member.name, email=member.email, status="lead"
+        )
+        self._upsert_search_attributes()
+        await self._record(input.actor, "lead_confirmed", org)
+        letter = self._letter(
+            "lead-confirmed",
+            member.email,
+            "You lead this bid",
+            "The coordinator confirmed your organisation as the lead body. Next: invite partners.",
+        )
+        await self._mail("lead-confirmed", [letter])
+        return summary(s)
+
+    @choose_lead.validator
+    def _validate_lead_choice(self, input: a.LeadChoice) -> None:
+        self._check(rules.check_lead_choice, input)
+
+    # --- partners --------------------------------------------------------------------------
+
+    @workflow.update
+    async def invite_partners(self, input: a.Invitations) -> Summary:
+        self._check(rules.check_invitations, input)
+        s = self._state
+        for org in dict.fromkeys(input.organisation_ids):
+            member, earlier = s.members[org], s.partners.get(org)
+            round = earlier.round + 1 if earlier else 1
+            s.partners[org] = PartnerState(
+                organisation_id=org,
+                name=member.name,
+                email=member.email,
+                status="invited",
+                round=round,
+            )
+            await self._record(input.actor, "partner_invited", org)
+            await self._chase(
+                "invitation",
+                org,
+                org,
+                round,
+                s.deadlines["partners"],
+                f"Join the consortium led by {self._name(s.lead_id or '')}",
+                f"Accept or decline the invitation to bid for '{s.notice.title}'.",
+            )
+        return summary(s)
+
+    @invite_partners.validator
+    def _validate_invitations(self, input: a.Invitations) -> None:
+        self._check(rules.check_invitations, input)
+
+    @workflow.update
+    async def answer_invitation(self, input: a.InvitationAnswer) -> Summary:
+        self._check(rules.check_invitation_answer, input)
+        partner = self._state.partners[input.actor]
+        partner.status = "accepted" if input.accept else "declined"
+        await self._finish_chases(lambda c: f"/invitation/{input.actor}/" in c)
+        await self._record(
+            input.actor, f"invitation_{partner.status}", input.actor, note=input.note
+        )
+        return summary(self._state)
+
+    @answer_invitation.validator
+    def _validate_invitation_answer(self, input: a.InvitationAnswer) -> None:
+        self._check(rules.check_invitation_answer, input)
+
+    # --- drafting --------------------------------------------------------------------------
+
+    @workflow.update
+    async def assign_sections(self, input: a.SectionAssignments) -> Summary:
+        self._check(rules.check_assignments, input)
+        for item in input.assignments:
+            await self._assign(item.section, item.organisation_id, item.due, input.actor)
+        return summary(self._state)
+
+    @assign_sections.validator
+    def _validate_assignments(self, input: a.SectionAssignments) -> None:
+        self._check(rules.check_assignments, input)
+
+    async def _assign(self, key: str, org: str, due: datetime, actor: str, note: str = "") -> None:
+        s = self._state
+        section = s.sections[key]
+        await self._finish_chases(lambda c: f"/section/{key}/" in c)
+        section.assigned_to, section.due, section.round = org, due, section.round + 1
+        if section.status != "returned":
+            section.status = "assigned"
+        await self._record(actor, "section_assigned", org, section=key, due=due.isoformat())
+        body = f"Write the '{key}' section of the bid for '{s.notice.title}'. {note}".strip()
+        await self._chase(
+            "section",
+            org,
+            key,
+            section.round,
+            due,
+            f"Write the '{key}' section",
+            body,
+            escalate=True,
+        )
+
+    @workflow.update
+    async def submit_contribution(self, input: a.ContributionInput) -> Summary:
+        self._check(rules.check_contribution, input)
+        s = self._state
+        section = s.sections[input.section]
+        section.status, section.version, section.body = "submitted", section.version + 1, input.body
+        await self._finish_chases(lambda c: f"/section/{input.section}/" in c)
+        row = ContributionRow(
+            bid_id=s.bid_id,
+            section_key=input.section,
+            organisation_id=input.actor,
+            version=section.version,
+            body=input.body,
+            attachment_name=input.attachment_name,
+            submitted_at=workflow.now(),
+        )
+        await workflow.execute_activity_method(BidStoreActivities.record_contribution, row, **STORE)
+        await self._record(
+            input.actor,
+            "contribution_submitted",
+            input.actor,
+            section=input.section,
+            version=section.version,
+        )
+        letter = self._letter(
+            f"review-{input.section}-v{section.version}",
+            self._lead_email(),
+            f"Review the '{input.section}' section",
+            f"{self._name(input.actor)} sent version {section.version}: approve it or return it "
+            "with comments.",
+            kind="bid_task",
+            task=self._link("review", s.lead_id or "coordinator", input.section),
+        )
+        await self._mail(f"review-{input.section}-v{section.version}", [letter])
+        return summary(s)
+
+    @submit_contribution.validator
+    def _validate_contribution(self, input: a.ContributionInput) -> None:
+        self._check(rules.check_contribution, input)
+
+    @workflow.update
+    async def review_contribution(self, input: a.ReviewInput) -> Summary:
+        self._check(rules.check_review, input)
+        s = self._state
+        section = s.sections[input.section]
+        section.status = "approved" if input.approve else "returned"
+        section.comments = input.comments
+        row = ReviewRow(
+            bid_id=s.bid_id,
+            section_key=input.section,
+            version=section.version,
+            review=section.status,
+            comments=input.comments,
+            reviewed_at=workflow.now(),
+        )
+        await workflow.execute_activity_method(BidStoreActivities.record_review, row, **STORE)
+        await self._record(
+            input.actor,
+            f"contribution_{section.status}",
+            section.assigned_to,
+            section=input.section,
+            version=section.version,
+            comments=input.comments,
+        )
+        if not input.approve:
+            await self._send_back(input.section, f"The lead's comments: {input.comments}")
+        return summary(s)
+
+    @review_contribution.validator
+    def _validate_review(self, input: a.ReviewInput) -> None:
+        self._check(rules.check_review, input)
+
+    async def _send_back(self, key: str, note: str) -> None:
+        """A returned section goes back to its writer, with a fresh chase and the comments."""
+        section = self._state.sections[key]
+        section.status = "returned"
+        soonest = workflow.now() + self._state.timetable.remind_before
+        due = max(section.due or soonest, soonest)
+        await self._assign(key, section.assigned_to or "", due, "system", note)
+
+    # --- agreement -------------------------------------------------------------------------
+
+    @workflow.update
+    async def comment_on_agreement(self, input: a.AgreementCommentInput) -> Summary:
+        self._check(rules.check_comment, input)
+        agreement = self._state.agreement
+        assert agreement is not None
+        comment = AgreementComment(
+            version=input.version, organisation_id=input.actor, text=input.text, at=workflow.now()
+        )
+        agreement.comments.append(comment)
+        await self._record(
+            input.actor,
+            "agreement_commented",
+            input.actor,
+            version=comment.version,
+            text=input.text,
+        )
+        return summary(self._state)
+
+    @comment_on_agreement.validator
+    def _validate_comment(self, input: a.AgreementCommentInput) -> None:
+        self._check(rules.check_comment, input)
+
+    @workflow.update
+    async def sign_agreement(self, input: a.SignatureInput) -> Summary:
+        self._check(rules.check_signature, input)
+        s = self._state
+        agreement = s.agreement
+        assert agreement is not None
+        record = SignatureRecord(
+            organisation_id=input.actor,
+            signer_name=input.signer_name,
+            signer_role=input.signer_role,
+            version=agreement.version,
+            version_hash=agreement.version_hash,
+            at=workflow.now(),
+        )
+        agreement.signatures[input.actor] = record
+        await self._finish_chases(lambda c: f"/signature/{input.actor}-v{agreement.version}/" in c)
+        row = SignatureRow(
+            bid_id=s.bid_id,
+            organisation_id=input.actor,
+            agreement_version=record.version,
+            agreement_hash=record.version_hash,
+            signer_name=record.signer_name,
+            signer_role=record.signer_role,
+            signed_at=record.at,
+        )
+        await workflow.execute_activity_method(BidStoreActivities.record_signature, row, **STORE)
+        await self._record(
+            input.actor,
+            "agreement_signed",
+            input.actor,
+            version=record.version,
+            version_hash=record.version_hash,
+            signer=record.signer_name,
+            role=record.signer_role,
+        )
+        return summary(s)
+
+    @sign_agreement.validator
+    def _validate_signature(self, input: a.SignatureInput) -> None:
+        self._check(rules.check_signature, input)
+
+    # --- at any time -----------------------------------------------------------------------
+
+    @workflow.update
+    async def cancel(self, input: a.Cancellation) -> Summary:
+        self._check(rules.check_cancellation, input)
+        await self._record(input.actor, "cancel_requested", reason=input.reason)
+        self._closing = BidClosed("cancelled", input.reason)
+        return summary(self._state)
+
+    @cancel.validator
+    def _validate_cancellation(self, input: a.Cancellation) -> None:
+        self._check(rules.check_cancellation, input)
