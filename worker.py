@@ -12,6 +12,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 import database
+from activities.agreement import AgreementActivities
+from activities.bids import BidStoreActivities
 from activities.directory import DirectoryActivities
 from activities.email import EmailActivities
 from activities.mailer import Mailer
@@ -19,10 +21,13 @@ from activities.members import MemberActivities
 from activities.store import StoreActivities
 from settings import Settings
 from starter import connect
+from workflows.bid import BidWorkflow
+from workflows.bid_mailing import MailingWorkflow
+from workflows.bid_task import ChaseWorkflow
 from workflows.membership import MembershipWorkflow
 from workflows.notice import NoticeWorkflow
 
-WORKFLOWS = [NoticeWorkflow, MembershipWorkflow]
+WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, ChaseWorkflow, MailingWorkflow]
 
 
 def activities_for(settings: Settings, sessions: database.async_sessionmaker) -> list:
@@ -30,11 +35,18 @@ def activities_for(settings: Settings, sessions: database.async_sessionmaker) ->
     store = StoreActivities(sessions)
     directory = DirectoryActivities(sessions)
     members = MemberActivities(sessions)
+    bids = BidStoreActivities(sessions)
     return [
         email.send_email,
         store.record_audit,
         directory.match_members,
         members.save_member,
+        bids.save_opportunity,
+        bids.save_bid,
+        bids.record_contribution,
+        bids.record_review,
+        bids.record_signature,
+        AgreementActivities().generate_agreement,
     ]
 
 
