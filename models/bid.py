@@ -56,8 +56,6 @@ class BidInput(BaseModel):
     coordinator_email: str
     local_authority_email: str | None = None
     timetable: Timetable = Field(default_factory=Timetable)
-    # Off only where the server has no custom search attributes (the time-skipping test server).
-    search_attributes: bool = True
 
 
 class Interest(BaseModel):

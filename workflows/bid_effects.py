@@ -70,8 +70,6 @@ class BidEffects:
         self._upsert_search_attributes()
 
     def _upsert_search_attributes(self) -> None:
-        if not self._input.search_attributes:
-            return
         s = self._state
         updates: list[SearchAttributeUpdate] = [
             sa.BID_STAGE.value_set(s.stage),

@@ -1,11 +1,16 @@
 """What the bid tests share: members in the directory, a notice, a worker, a started bid."""
 
 import uuid
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import WorkflowHandle
+from temporalio.common import SearchAttributeIndexedValueType
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -15,6 +20,7 @@ from models.tables import AuditEntry, Contact, Organisation
 from tests.helpers import wait_until
 from worker import WORKFLOWS, activities_for
 from workflows.bid import BidWorkflow
+from workflows.search_attributes import BID_DEADLINE, BID_LEAD, BID_OPPORTUNITY, BID_STAGE
 
 
 @dataclass
@@ -76,13 +82,53 @@ async def add_members(sessions, tag: str, theme: str, specs: dict[str, dict]) ->
     return ids
 
 
-def bid_worker(env: WorkflowEnvironment, settings, sessions, task_queue: str) -> Worker:
-    return Worker(
+async def register_search_attributes(env: WorkflowEnvironment) -> None:
+    """The time-skipping server starts without our custom search attributes: register them,
+    as a production cluster does once (the dev server fixture has them already)."""
+    if id(env) in _REGISTERED:
+        return
+    kinds = {
+        SearchAttributeIndexedValueType.KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        SearchAttributeIndexedValueType.DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    }
+    wanted = {
+        key.name: kinds[key.indexed_value_type]
+        for key in (BID_STAGE, BID_LEAD, BID_DEADLINE, BID_OPPORTUNITY)
+    }
+    try:
+        await env.client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=env.client.namespace, search_attributes=wanted)
+        )
+    except RPCError as error:
+        if error.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+    _REGISTERED.add(id(env))
+
+
+_REGISTERED: set[int] = set()
+
+
+@asynccontextmanager
+async def bid_worker(env: WorkflowEnvironment, settings, sessions, task_queue: str):
+    """A worker for one test; bids still running at the end are terminated, so that no
+    workflow of this test holds the time-skipping server's clock for the next one."""
+    started = _STARTED.setdefault(task_queue, [])
+    worker = Worker(
         env.client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessions),
     )
+    async with worker:
+        try:
+            yield worker
+        finally:
+            for handle in started:
+                with suppress(RPCError):
+                    await handle.terminate("the test is over")
+
+
+_STARTED: dict[str, list[WorkflowHandle]] = {}
 
 
 async def start_bid(
@@ -97,9 +143,9 @@ async def start_bid(
     allow_fewer: bool = False,
     interest_days: int = 7,
     deadline_days: int = 60,
-    search_attributes: bool = False,
     timetable: Timetable | None = None,
 ) -> Bid:
+    await register_search_attributes(env)
     tag = uuid.uuid4().hex[:8]
     theme = f"theme-{tag}"
     orgs = await add_members(sessions, tag, theme, members)
@@ -125,11 +171,11 @@ async def start_bid(
         coordinator_email=f"coordinator-{tag}@example.org",
         local_authority_email=f"la-{tag}@example.org",
         timetable=timetable or Timetable(),
-        search_attributes=search_attributes,
     )
     handle = await env.client.start_workflow(
         BidWorkflow.run, bid_input, id=bid_input.bid_id, task_queue=task_queue
     )
+    _STARTED.setdefault(task_queue, []).append(handle)
     bid = Bid(handle, notice, bid_input.coordinator_email, bid_input.local_authority_email, orgs)
     await wait_until(lambda: _circulated(bid))
     return bid
@@ -145,11 +191,11 @@ def subjects(mailbox, address: str) -> list[str]:
 
 
 async def audit_actions(sessions, bid_id: str) -> list[str]:
+    """The bid's audit log in the bid's own order (the sequence number in each key):
+    entries written concurrently may get their ids in either order."""
     async with sessions() as session:
-        rows = await session.scalars(
-            select(AuditEntry).where(AuditEntry.bid_id == bid_id).order_by(AuditEntry.id)
-        )
-        return [row.action for row in rows]
+        rows = (await session.scalars(select(AuditEntry).where(AuditEntry.bid_id == bid_id))).all()
+    return [row.action for row in sorted(rows, key=lambda row: int(row.key.split(":")[1]))]
 
 
 def days(n: float) -> timedelta:
