@@ -1,11 +1,31 @@
-"""Reads of the member directory that workflows need, such as the circulation list."""
+"""Reads of the member directory (the map of VCS expertise): the circulation list for a bid,
+the coordinator's search, the counts by theme and locality, and the framework's figures."""
 
-from sqlalchemy import select
+from decimal import Decimal
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from models.directory import MAY_JOIN_BIDS, MatchInput, MemberMatch, matches
-from models.tables import Contact, Organisation
+from models.directory import (
+    MAY_JOIN_BIDS,
+    SIGNED_UP,
+    SUBMITTED_STAGES,
+    WAITING,
+    WON_STAGES,
+    CountsInput,
+    DirectoryCounts,
+    DirectorySearch,
+    FrameworkFigures,
+    MatchInput,
+    MemberMatch,
+    count,
+    found,
+    matches,
+    provider_key,
+    size_band,
+)
+from models.tables import Bid, Contact, KnownProvider, Opportunity, Organisation
 
 
 class DirectoryActivities:
@@ -14,17 +34,84 @@ class DirectoryActivities:
 
     @activity.defn
     async def match_members(self, input: MatchInput) -> list[MemberMatch]:
-        """Active members whose themes and localities match, with their primary contact."""
-        query = (
-            select(Organisation, Contact.email)
-            .join(Contact, (Contact.organisation_id == Organisation.id) & Contact.is_primary)
-            .where(Organisation.status.in_(MAY_JOIN_BIDS))
-            .order_by(Organisation.id)
+        """Active members (full or associate, never suspended) whose themes and localities
+        match, with their primary contact; `leads_only` keeps full members willing to lead."""
+        members = await self._members(statuses=MAY_JOIN_BIDS, with_contact=True)
+        return [m for m in members if matches(m, input)]
+
+    @activity.defn
+    async def search_members(self, input: DirectorySearch) -> list[MemberMatch]:
+        """The coordinator's search by theme, locality, size, willingness to lead, status."""
+        members = await self._members(statuses=tuple(input.statuses) or None)
+        return [m for m in members if found(m, input)]
+
+    @activity.defn
+    async def count_members(self, input: CountsInput) -> DirectoryCounts:
+        """Active members by theme and locality, with the gaps."""
+        return count(await self._members(statuses=MAY_JOIN_BIDS), input)
+
+    @activity.defn
+    async def figures(self) -> FrameworkFigures:
+        """The measures of success: members, waiting, % of known providers, bids and wins."""
+        async with self._sessions() as session:
+            by_status = dict(
+                (
+                    await session.execute(
+                        select(Organisation.status, func.count()).group_by(Organisation.status)
+                    )
+                ).all()
+            )
+            signed_up = (
+                await session.execute(
+                    select(Organisation.name, Organisation.charity_number).where(
+                        Organisation.status.in_(SIGNED_UP)
+                    )
+                )
+            ).all()
+            known = (await session.execute(select(KnownProvider))).scalars().all()
+            bids = (
+                await session.execute(
+                    select(Bid.stage, Bid.state, Opportunity.value).join(
+                        Opportunity, Opportunity.id == Bid.opportunity_id
+                    )
+                )
+            ).all()
+        names = {provider_key(name) for name, _ in signed_up}
+        numbers = {number for _, number in signed_up if number}
+        on_list = [p for p in known if p.key in names or (p.charity_number in numbers)]
+        won = [(state, value) for stage, state, value in bids if stage in WON_STAGES]
+        return FrameworkFigures(
+            members=sum(by_status.get(s, 0) for s in SIGNED_UP),
+            by_status=by_status,
+            waiting=sum(by_status.get(s, 0) for s in WAITING),
+            known_providers=len(known),
+            known_providers_signed_up=len(on_list),
+            percent_signed_up=round(100 * len(on_list) / len(known), 1) if known else None,
+            bids_started=len(bids),
+            bids_submitted=sum(stage in SUBMITTED_STAGES for stage, _, _ in bids),
+            bids_won=len(won),
+            value_won=sum((_award_value(state, value) for state, value in won), Decimal(0)),
         )
+
+    async def _members(
+        self, statuses: tuple[str, ...] | None, with_contact: bool = False
+    ) -> list[MemberMatch]:
+        primary = (Contact.organisation_id == Organisation.id) & Contact.is_primary
+        query = select(Organisation, Contact.email).order_by(Organisation.id)
+        query = query.join(Contact, primary, isouter=not with_contact)
+        if statuses:
+            query = query.where(Organisation.status.in_(statuses))
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-        members = [_to_match(org, email) for org, email in rows]
-        return [m for m in members if matches(m, input)]
+        return [_to_match(org, email or "") for org, email in rows]
+
+
+def _award_value(state: dict, opportunity_value: Decimal | None) -> Decimal:
+    """The value recorded with the award, else the opportunity's advertised value."""
+    recorded = (state.get("outcome") or {}).get("value")
+    if recorded is not None:
+        return Decimal(str(recorded))
+    return opportunity_value or Decimal(0)
 
 
 def _to_match(org: Organisation, email: str) -> MemberMatch:
@@ -40,5 +127,6 @@ def _to_match(org: Organisation, email: str) -> MemberMatch:
         staff=org.staff,
         volunteers=org.volunteers,
         annual_turnover=org.annual_turnover,
-        track_record=len(org.proforma.get("track_record", [])),
+        track_record=len((org.proforma or {}).get("track_record", [])),
+        size=size_band(org.annual_turnover),
     )

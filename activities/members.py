@@ -10,8 +10,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from models.directory import KnownProvider, provider_key
 from models.membership import MemberRecord
 from models.tables import Contact, Organisation
+from models.tables import KnownProvider as KnownProviderRow
 
 
 class MemberActivities:
@@ -40,6 +42,25 @@ class MemberActivities:
                 return False
             await self._save_contacts(session, input)
         return True
+
+    @activity.defn
+    async def save_known_providers(self, input: list[KnownProvider]) -> int:
+        """Add providers to the coordinator's list (by name); returns how many were new."""
+        rows = {provider_key(p.name): p for p in input if provider_key(p.name)}
+        if not rows:
+            return 0
+        values = [
+            {"key": key, "name": p.name, "charity_number": p.charity_number}
+            for key, p in rows.items()
+        ]
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                insert(KnownProviderRow)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(KnownProviderRow.key)
+            )
+            return len(result.all())
 
     async def _save_contacts(self, session: AsyncSession, input: MemberRecord) -> None:
         contacts = input.proforma.contacts

@@ -3,12 +3,13 @@ and answers refused with nothing recorded. Real Temporal (time-skipping), Postgr
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from members import MemberClient, refusal
@@ -51,15 +52,36 @@ def new_org() -> str:
     return f"org-{uuid.uuid4().hex[:10]}"
 
 
+class TrackedMemberClient(MemberClient):
+    """Remembers the memberships it starts, so the test can end them."""
+
+    started: set[str]
+
+    async def start(self, organisation_id: str):
+        self.started.add(organisation_id)
+        return await super().start(organisation_id)
+
+
 @asynccontextmanager
-async def membership_worker(env, settings, sessions, task_queue) -> AsyncIterator[MemberClient]:
+async def membership_worker(
+    env, settings, sessions, task_queue, framework=None
+) -> AsyncIterator[TrackedMemberClient]:
+    client = TrackedMemberClient(env.client, settings, task_queue, framework=framework)
+    client.started = set()
     async with Worker(
         env.client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessions),
     ):
-        yield MemberClient(env.client, settings, task_queue=task_queue)
+        try:
+            yield client
+        finally:
+            # A membership left running with no worker would hold up the time-skipping
+            # server's next skip (its timers fire into a queue nobody polls).
+            for org in client.started:
+                with suppress(RPCError):
+                    await client.handle(org).terminate("test over")
 
 
 @pytest.fixture

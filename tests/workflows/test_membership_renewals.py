@@ -145,6 +145,7 @@ async def test_a_long_membership_continues_as_new_and_keeps_its_state(
 ):
     env = time_skipping_search_attributes
     org = new_org()
+    members.started.add(org)
     first = await env.client.start_workflow(
         MembershipWorkflow.run,
         MembershipInput(organisation_id=org, framework=members.framework, max_history_events=30),
