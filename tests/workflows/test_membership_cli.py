@@ -1,0 +1,120 @@
+"""`consortia member ...` against the real servers: a proforma file submitted and shown,
+bad input refused at the edge with nothing started, an override and the directory list."""
+
+import asyncio
+import json
+from datetime import timedelta
+
+import pytest
+from temporalio.service import RPCError
+from typer.testing import CliRunner
+
+from cli import app
+from tests.workflows.test_membership import (
+    audit,
+    membership_worker,
+    new_org,
+    organisation,
+    ready_proforma,
+    today,
+)
+
+
+@pytest.fixture
+async def cli(time_skipping_search_attributes, settings, sessions, task_queue, monkeypatch):
+    """Runs the CLI in a thread (it runs its own event loop) against the test servers."""
+    env = time_skipping_search_attributes
+    monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
+    monkeypatch.setenv("TEMPORAL_TASK_QUEUE", task_queue)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url.get_secret_value())
+    runner = CliRunner()
+    async with membership_worker(env, settings, sessions, task_queue) as members:
+
+        async def run(*args: str):
+            return await asyncio.to_thread(runner.invoke, app, ["member", *args])
+
+        run.members = members  # type: ignore[attr-defined]
+        yield run
+
+
+def proforma_file(tmp_path, proforma, **overrides) -> str:
+    path = tmp_path / "proforma.json"
+    path.write_text(json.dumps({**proforma.model_dump(mode="json"), **overrides}))
+    return str(path)
+
+
+async def test_a_proforma_file_is_submitted_assessed_and_shown(
+    cli, time_skipping_env, sessions, tmp_path, mailbox
+):
+    org = new_org()
+    cli.members.started.add(org)
+    proforma = ready_proforma(org, await today(time_skipping_env), track_record=[])
+
+    submitted = await cli("submit", proforma_file(tmp_path, proforma), "--id", org, "--json")
+
+    assert submitted.exit_code == 0, submitted.output
+    assert json.loads(submitted.output)["outcome"] == "associate"
+    assert (await organisation(sessions, org)).status == "associate"
+    assert len(mailbox.to(f"ann@{org}.example.org")) == 1
+    shown = await cli("show", org)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith(f"{proforma.name}: associate (proformas received: 1)")
+    listed = await cli("list", "--name", org, "--json")
+    assert [m["organisation_id"] for m in json.loads(listed.output)] == [org]
+
+
+async def test_a_missing_charity_number_is_refused_at_the_edge_and_nothing_starts(
+    cli, time_skipping_env, sessions, tmp_path
+):
+    org = new_org()
+    proforma = ready_proforma(org, await today(time_skipping_env))
+
+    refused = await cli(
+        "submit", proforma_file(tmp_path, proforma, charity_number=None), "--id", org
+    )
+
+    assert refused.exit_code == 2
+    assert "A charity needs its charity number: it is missing." in refused.output
+    with pytest.raises(RPCError):
+        await cli.members.handle(org).describe()
+    assert await organisation(sessions, org) is None
+
+
+async def test_an_insurance_date_in_the_past_and_an_unknown_locality_are_both_named(
+    cli, time_skipping_env, tmp_path
+):
+    org = new_org()
+    day = await today(time_skipping_env)
+    proforma = ready_proforma(org, day, localities_served=["Gateshead"])
+    past = str(day - timedelta(days=400))
+
+    refused = await cli(
+        "submit", proforma_file(tmp_path, proforma, insurance_expires=past), "--id", org
+    )
+
+    assert refused.exit_code == 2
+    assert "'Gateshead' is not a locality of County Durham consortia framework." in refused.output
+    assert "insurance expiry date" in refused.output and "is in the past" in refused.output
+
+
+async def test_an_override_from_the_cli_needs_a_known_status_and_keeps_the_reason(
+    cli, time_skipping_env, sessions, tmp_path
+):
+    org = new_org()
+    cli.members.started.add(org)
+    proforma = ready_proforma(org, await today(time_skipping_env), dbs_checks=False)
+    assert (await cli("submit", proforma_file(tmp_path, proforma), "--id", org)).exit_code == 0
+
+    wrong = await cli("override", org, "--status", "gold", "--reason", "x")
+    done = await cli("override", org, "--status", "associate", "--reason", "DBS seen")
+    again = await cli("override", org, "--status", "associate", "--reason", "DBS seen")
+
+    assert wrong.exit_code == 2 and "status" in wrong.output
+    assert done.exit_code == 0, done.output
+    assert "override: DBS seen" in done.output
+    assert again.exit_code == 1
+    assert "This organisation is already associate." in again.output
+    assert [e.action for e in await audit(sessions, org)] == [
+        "proforma_submitted",
+        "assessment_overridden",
+    ]
