@@ -196,7 +196,7 @@ async def load(settings: Settings) -> None:
                         staff=staff,
                         volunteers=vols,
                         annual_turnover=turnover,
-                        status="member",
+                        status="full",
                     )
                     .on_conflict_do_nothing(index_elements=["id"])
                 )
