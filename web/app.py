@@ -1,40 +1,30 @@
-"""The FastAPI app: health, the development mailbox, and (in later issues) the people's pages."""
+"""The FastAPI app: health, the development mailbox, and the people's pages and API.
+
+Routers: `routes/tasks.py` (the one-click task pages from e-mail), `routes/sign_in.py`
+(magic links), `routes/console.py` (a lead's bids), `routes/dashboard.py` (the coordinator's
+bids and framework) and `routes/api.py` (the same actions as JSON, schema at /openapi.json).
+"""
 
 import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from temporalio.client import Client
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import database
-from activities.email import Mailer
 from deploy.mailbox import read_folder
 from settings import Settings
-from starter import connect
 from web.health import check_all
+from web.routes import api, console, dashboard, sign_in, tasks
+from web.services import Services
+from web.templating import TEMPLATES, message
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+__all__ = ["Services", "create_app"]
 
-
-class Services:
-    """What the routes share: the engine, a Temporal client made on first use, the mailer."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.engine = database.make_engine(settings)
-        self.sessions = database.make_sessions(self.engine)
-        self.mailer = Mailer(settings)
-        self._client: Client | None = None
-        self._lock = asyncio.Lock()
-
-    async def temporal(self) -> Client:
-        async with self._lock:
-            if self._client is None:
-                self._client = await connect(self.settings)
-            return self._client
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,22 +38,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Consortia", lifespan=lifespan)
     app.state.services = services
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (tasks, sign_in, console, dashboard, api):
+        app.include_router(module.router)
+    _add_error_pages(app)
 
-    @app.get("/healthz")
+    @app.get("/healthz", tags=["health"])
     async def healthz() -> JSONResponse:
         """200 when postgres, temporal and smtp are all reachable; 503 otherwise."""
         checks = await check_all(services.engine, services.temporal, services.mailer)
         healthy = all(check["ok"] for check in checks.values())
         return JSONResponse({"ok": healthy, **checks}, status_code=200 if healthy else 503)
 
-    @app.get("/dev/mail", response_class=HTMLResponse)
+    @app.get("/dev/mail", response_class=HTMLResponse, include_in_schema=False)
     async def dev_mail(request: Request) -> HTMLResponse:
         """Every message the development mail server kept, newest first."""
         folder = _dev_mail_folder(settings)
         messages = await asyncio.to_thread(read_folder, folder)
         return TEMPLATES.TemplateResponse(request, "dev_mail.html", {"messages": messages})
 
-    @app.get("/dev/mail/{name}", response_class=HTMLResponse)
+    @app.get("/dev/mail/{name}", response_class=HTMLResponse, include_in_schema=False)
     async def dev_mail_message(request: Request, name: str) -> HTMLResponse:
         folder = _dev_mail_folder(settings)
         found = [m for n, m in await asyncio.to_thread(read_folder, folder) if n == name]
@@ -83,6 +77,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     return app
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    """Errors as JSON under /api, as a plain page elsewhere: always a clear 4xx, never a 500."""
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api") or request.url.path.startswith("/healthz")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
+        titles = {401: "Please sign in", 403: "Not allowed", 404: "Not found"}
+        return message(
+            request, titles.get(error.status_code, "Sorry"), str(error.detail), error.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_input(request: Request, error: RequestValidationError) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": jsonable_errors(error)}, 422)
+        text = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors())
+        return message(request, "Please check your answer", text, 422)
+
+
+def jsonable_errors(error: RequestValidationError) -> list[dict]:
+    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
 
 
 def _dev_mail_folder(settings: Settings) -> Path:

@@ -1,0 +1,60 @@
+"""Every action a person takes on a bid, sent as the bid workflow's Temporal Update.
+
+The same Updates the CLI sends: the web never writes bid state itself. A validator's refusal
+comes back as `ActionRefused` with its reason, in words for the person who asked.
+"""
+
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.bid import BidState
+
+
+class ActionRefused(Exception):
+    """The bid refused the answer (late, duplicate, not allowed); nothing was recorded."""
+
+
+class BidNotFound(Exception):
+    """No running bid has this id (never started, or finished)."""
+
+
+def _reason(error: BaseException) -> str:
+    cause = error.__cause__ or getattr(error, "cause", None)
+    while isinstance(cause, BaseException):
+        if isinstance(cause, ApplicationError) and cause.message:
+            return cause.message
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    return "The bid could not take this answer."
+
+
+async def update_bid(
+    client: Client, bid_id: str, update: str, payload: BaseModel, update_id: str | None = None
+) -> Any:
+    """Send one Update and wait for its result. `update_id` makes a resubmitted form (a double
+    click, a browser retry) the same Update, which Temporal records once."""
+    handle = client.get_workflow_handle(bid_id)
+    try:
+        return await handle.execute_update(update, payload, id=update_id)
+    except WorkflowUpdateFailedError as error:
+        raise ActionRefused(_reason(error)) from error
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise BidNotFound(f"There is no open bid '{bid_id}'.") from error
+        if error.status == RPCStatusCode.FAILED_PRECONDITION:
+            raise ActionRefused("This bid is closed: nothing more can be recorded.") from error
+        raise
+
+
+async def bid_state(client: Client, bid_id: str) -> BidState:
+    """The bid as its workflow sees it now (the `state` query)."""
+    handle = client.get_workflow_handle(bid_id)
+    try:
+        return await handle.query("state", result_type=BidState)
+    except RPCError as error:
+        if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise BidNotFound(f"There is no bid '{bid_id}'.") from error
+        raise

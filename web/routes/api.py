@@ -1,0 +1,158 @@
+"""The JSON API: the same actions as the pages, roles enforced on every route.
+
+Leads and the coordinator authenticate with their session (cookie plus an `X-CSRF-Token`
+header, or `Authorization: Bearer <session>`); partners with the signed task token in the
+path, which scopes them to that one task. The schema is at `/openapi.json`.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request
+from pydantic import BaseModel, ValidationError
+
+from models.bid import BidState, OutstandingTask
+from models.task import TaskLink
+from web.actions import ActionRefused, BidNotFound, bid_state
+from web.auth import Viewer, require_viewer, uses_bearer
+from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
+from web.csrf import verify_csrf
+from web.queries import list_bids
+from web.routes.tasks import PageError, answer, read_bid, read_link
+from web.services import ServicesDep
+from web.task_forms import FORMS, WITHDRAW, outstanding_for
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class BidListItem(BaseModel):
+    id: str
+    title: str
+    funder: str
+    stage: str
+    lead_id: str | None
+    lead_name: str
+    deadline: datetime | None
+    days_left: int | None
+    overdue: bool
+    outstanding: list[dict[str, Any]]
+
+
+class TaskView(BaseModel):
+    link: TaskLink
+    title: str
+    stage: str
+    outstanding: OutstandingTask | None
+
+
+class Done(BaseModel):
+    ok: bool = True
+    result: Any = None
+
+
+async def api_viewer(request: Request) -> Viewer:
+    """The signed-in viewer; a cookie-authenticated change must also carry the CSRF header."""
+    viewer = require_viewer(request)
+    if request.method not in ("GET", "HEAD") and not uses_bearer(request):
+        await verify_csrf(request)
+    return viewer
+
+
+ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+
+
+@router.get("/bids", response_model=list[BidListItem])
+async def bids(viewer: ApiViewer, services: ServicesDep) -> list[BidListItem]:
+    """The coordinator sees every bid; a lead sees the bids it leads."""
+    if viewer.is_coordinator:
+        rows = await list_bids(services.sessions)
+    elif viewer.organisation_id:
+        rows = await list_bids(services.sessions, lead_id=viewer.organisation_id)
+    else:
+        rows = []
+    return [
+        BidListItem(
+            **{k: getattr(r, k) for k in ("id", "title", "funder", "stage", "lead_id")},
+            lead_name=r.lead_name,
+            deadline=r.deadline,
+            days_left=r.days_left,
+            overdue=r.overdue,
+            outstanding=[vars(t) for t in r.owed],
+        )
+        for r in rows
+    ]
+
+
+@router.get("/bids/{bid_id}", response_model=BidState)
+async def bid(bid_id: str, viewer: ApiViewer, services: ServicesDep) -> BidState:
+    """One bid's whole state: for the coordinator and this bid's lead only."""
+    try:
+        state = await bid_state(await services.temporal(), bid_id)
+    except BidNotFound as error:
+        raise HTTPException(404, str(error)) from error
+    if not may_view(viewer, state):
+        raise HTTPException(403, "Only the coordinator and this bid's lead may see it.")
+    return state
+
+
+@router.post("/bids/{bid_id}/actions/{action}", response_model=Done)
+async def act(
+    bid_id: str,
+    action: str,
+    data: Annotated[dict[str, Any], Body()],
+    viewer: ApiViewer,
+    services: ServicesDep,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> Done:
+    """A lead's or the coordinator's action (see `ACTIONS`); the body is the Update's input
+    without `actor`. The same `Idempotency-Key` twice records once."""
+    if action not in ACTIONS:
+        raise HTTPException(404, f"No action '{action}'. Actions: {', '.join(ACTIONS)}.")
+    update_id = f"api:{viewer.email}:{action}:{idempotency_key}" if idempotency_key else None
+    try:
+        result = await perform(await services.temporal(), viewer, bid_id, action, data, update_id)
+    except BidNotFound as error:
+        raise HTTPException(404, str(error)) from error
+    except NotAllowed as error:
+        raise HTTPException(403, str(error)) from error
+    except ValidationError as error:
+        raise HTTPException(422, error.errors(include_url=False, include_context=False)) from error
+    except ActionRefused as error:
+        raise HTTPException(409, str(error)) from error
+    return Done(result=result)
+
+
+@router.get("/tasks/{token}", response_model=TaskView)
+async def task(token: str, services: ServicesDep) -> TaskView:
+    """What one task link asks for: the partner's view, scoped by the token."""
+    try:
+        link = await read_link(services, token)
+        state = await read_bid(services, link)
+    except PageError as error:
+        raise HTTPException(error.status, error.text) from error
+    return TaskView(
+        link=link,
+        title=state.notice.title,
+        stage=state.stage,
+        outstanding=outstanding_for(link, state),
+    )
+
+
+@router.post("/tasks/{token}", response_model=Done)
+async def task_answer(
+    token: str,
+    data: Annotated[dict[str, str], Body()],
+    services: ServicesDep,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> Done:
+    """Answer the task; the body holds the form's fields (e.g. `{"accept": "yes"}`), and
+    `{"action": "withdraw"}` withdraws. No cookie is involved, so no CSRF token either."""
+    try:
+        link = await read_link(services, token)
+        form = WITHDRAW if data.get("action") == "withdraw" else FORMS.get(link.kind)
+        if form is None:
+            raise PageError("", "This task is answered through the lead's console.", 400)
+        await answer(services, link, form, {**data, "nonce": idempotency_key or ""})
+    except PageError as error:
+        raise HTTPException(error.status, error.text) from error
+    return Done()

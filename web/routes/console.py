@@ -1,0 +1,93 @@
+"""The lead's console: the bids it leads, and every lead action as a form.
+
+The coordinator uses the same action forms from the dashboard's bid page (the overrides).
+Each form goes through `perform`, which checks the role and sends the bid's Update.
+"""
+
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from web.actions import ActionRefused, BidNotFound, bid_state
+from web.auth import ViewerDep, current_viewer
+from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
+from web.csrf import verify_csrf
+from web.form_data import action_data
+from web.queries import list_bids, open_opportunities
+from web.routes.tasks import errors_text
+from web.services import ServicesDep
+from web.templating import message, render
+
+router = APIRouter(tags=["console"])
+
+
+@router.get("/console", include_in_schema=False)
+async def console(request: Request, services: ServicesDep) -> Response:
+    viewer = current_viewer(request)
+    if viewer is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    if viewer.is_coordinator:
+        return RedirectResponse("/dashboard", status_code=303)
+    now = await services.now()
+    bids = await list_bids(services.sessions, lead_id=viewer.organisation_id, now=now)
+    opportunities = await open_opportunities(services.sessions, now)
+    return render(request, "console.html", {"bids": bids, "opportunities": opportunities})
+
+
+@router.get("/console/bids/{bid_id}", include_in_schema=False)
+async def console_bid(
+    request: Request,
+    bid_id: str,
+    viewer: ViewerDep,
+    services: ServicesDep,
+    done: str | None = None,
+) -> Response:
+    try:
+        state = await bid_state(await services.temporal(), bid_id)
+    except BidNotFound as error:
+        return message(request, "No such bid", str(error), 404)
+    if not may_view(viewer, state):
+        return message(request, "Not allowed", "Only this bid's lead body may open it.", 403)
+    accepted = [p for p in state.partners.values() if p.status in ("lead", "accepted")]
+    return render(
+        request,
+        "console_bid.html",
+        {
+            "state": state,
+            "done": done,
+            "accepted": accepted,
+            "invitable": [m for k, m in state.members.items() if k not in state.partners],
+            "nonce": secrets.token_urlsafe(16),
+        },
+    )
+
+
+@router.post("/console/bids/{bid_id}/{action}", include_in_schema=False)
+async def console_action(
+    request: Request,
+    bid_id: str,
+    action: str,
+    viewer: ViewerDep,
+    services: ServicesDep,
+) -> Response:
+    await verify_csrf(request)
+    if action not in ACTIONS:
+        return message(request, "No such action", f"There is no action '{action}'.", 404)
+    form = await request.form()
+    nonce = form.get("nonce") or secrets.token_urlsafe(16)
+    update_id = f"web:{viewer.email}:{action}:{nonce}"
+    try:
+        client = await services.temporal()
+        await perform(client, viewer, bid_id, action, action_data(action, form), update_id)
+    except BidNotFound as error:
+        return message(request, "No such bid", str(error), 404)
+    except NotAllowed as error:
+        return message(request, "Not allowed", str(error), 403)
+    except ValidationError as error:
+        return message(request, "Please check your answer", errors_text(error), 422)
+    except ActionRefused as error:
+        return message(request, "Not recorded", str(error), 409)
+    back = f"/dashboard/bids/{bid_id}" if viewer.is_coordinator else f"/console/bids/{bid_id}"
+    return RedirectResponse(f"{back}?done={action}", status_code=303)

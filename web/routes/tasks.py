@@ -1,0 +1,172 @@
+"""`/task/{token}`: the one-click page an e-mail links to, for exactly one task, no account.
+
+The signed token says which organisation may answer what on which bid; a tampered, expired
+or foreign token gets a clear page and changes nothing. Answers go to the bid as Updates.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert
+
+from activities.task_links import TaskLinkError, verify_task_link
+from models.bid import BidState
+from models.tables import Attachment
+from models.task import TaskLink
+from web.actions import ActionRefused, BidNotFound, bid_state, update_bid
+from web.csrf import verify_csrf
+from web.services import Services, ServicesDep
+from web.task_forms import (
+    FORMS,
+    MAX_ATTACHMENT_BYTES,
+    WITHDRAW,
+    TaskForm,
+    closed_on,
+    is_late,
+    may_withdraw,
+    outstanding_for,
+)
+from web.templating import message, render
+
+router = APIRouter(tags=["task pages"])
+
+
+class PageError(Exception):
+    """Stops a request with a plain page: what went wrong, for the person who clicked."""
+
+    def __init__(self, title: str, text: str, status: int) -> None:
+        super().__init__(text)
+        self.title, self.text, self.status = title, text, status
+
+
+async def read_link(services: Services, token: str) -> TaskLink:
+    secret, now = services.settings.secret_key.get_secret_value(), await services.now()
+    try:
+        return verify_task_link(token, secret, now)
+    except TaskLinkError as error:
+        raise PageError("This link cannot be used", str(error), 400) from error
+
+
+async def read_bid(services: Services, link: TaskLink) -> BidState:
+    try:
+        return await bid_state(await services.temporal(), link.bid_id)
+    except BidNotFound as error:
+        raise PageError("This bid is not open", str(error), 404) from error
+
+
+def errors_text(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in error.errors()
+    )
+
+
+@router.get("/task/{token}", include_in_schema=False)
+async def task_page(
+    request: Request, token: str, services: ServicesDep, done: bool = False
+) -> Response:
+    try:
+        link = await read_link(services, token)
+        state = await read_bid(services, link)
+    except PageError as error:
+        return message(request, error.title, error.text, error.status)
+    context = task_context(link, state, token, done, await services.now())
+    return render(request, "task.html", context)
+
+
+def task_context(link: TaskLink, state: BidState, token: str, done: bool, now: datetime) -> dict:
+    closed = closed_on(link, state, now)
+    # Past a closing deadline the bid refuses the answer, so the page offers no form.
+    task = None if closed else outstanding_for(link, state)
+    return {
+        "link": link,
+        "state": state,
+        "token": token,
+        "form": FORMS.get(link.kind),
+        "task": task,
+        "late": is_late(task, now),
+        "closed_on": closed,
+        "done": done,
+        "may_withdraw": may_withdraw(link, state),
+        "section": state.sections.get(link.key),
+        "me": state.partners.get(link.organisation_id) or state.members.get(link.organisation_id),
+        "nonce": secrets.token_urlsafe(16),
+        "max_attachment_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+    }
+
+
+@router.post("/task/{token}", include_in_schema=False)
+async def task_answer(request: Request, token: str, services: ServicesDep) -> Response:
+    await verify_csrf(request)
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    upload = form.get("attachment")
+    try:
+        link = await read_link(services, token)
+        task_form = WITHDRAW if fields.get("action") == "withdraw" else FORMS.get(link.kind)
+        if task_form is None:
+            raise PageError("Use the console", "Sign in to the console to do this.", 400)
+        attachment = await read_upload(upload) if isinstance(upload, UploadFile) else None
+        if attachment:
+            fields["attachment_name"] = attachment[0]
+        await answer(services, link, task_form, fields)
+        if attachment:
+            await keep_attachment(services, link, *attachment)
+    except PageError as error:
+        return message(request, error.title, error.text, error.status)
+    return RedirectResponse(f"/task/{token}?done=1", status_code=303)
+
+
+async def answer(services: Services, link: TaskLink, task_form: TaskForm, fields: dict) -> None:
+    """Build the Update's input from the form and send it; the form's nonce makes the Update's
+    id, so the same form sent twice is recorded once."""
+    state = await read_bid(services, link)
+    try:
+        payload = task_form.build(link, fields, state)
+    except ValidationError as error:
+        raise PageError("Please check your answer", errors_text(error), 422) from error
+    nonce = fields.get("nonce") or secrets.token_urlsafe(16)
+    update_id = f"web:{link.kind}:{link.organisation_id}:{link.key}:{task_form.update}:{nonce}"
+    try:
+        await update_bid(
+            await services.temporal(), link.bid_id, task_form.update, payload, update_id
+        )
+    except ActionRefused as error:
+        raise PageError("Your answer was not recorded", str(error), 409) from error
+    except BidNotFound as error:
+        raise PageError("This bid is not open", str(error), 404) from error
+
+
+async def read_upload(upload: UploadFile) -> tuple[str, str, bytes] | None:
+    """(name, type, bytes) of an uploaded file, refused over the documented size."""
+    if not upload.filename:
+        return None
+    content = await upload.read(MAX_ATTACHMENT_BYTES + 1)
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+        raise PageError("This file is too large", f"Attach a file of at most {limit} MB.", 413)
+    name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    return name, upload.content_type or "application/octet-stream", content
+
+
+async def keep_attachment(
+    services: Services, link: TaskLink, name: str, content_type: str, content: bytes
+) -> None:
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            insert(Attachment)
+            .values(
+                bid_id=link.bid_id,
+                organisation_id=link.organisation_id,
+                section_key=link.key,
+                sha256=hashlib.sha256(content).hexdigest(),
+                filename=name,
+                content_type=content_type,
+                size=len(content),
+                content=content,
+            )
+            .on_conflict_do_nothing()
+        )

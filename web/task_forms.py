@@ -1,0 +1,168 @@
+"""What each kind of task link asks for: its Update, and the answer built from the form.
+
+A form is parsed into the Update's input model here, at the edge: a bad answer fails with a
+`ValidationError` before anything reaches the bid. `actor` always comes from the signed link,
+never from the form, so one organisation cannot answer for another.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from models.bid import BidState, OutstandingTask
+from models.bid_answers import (
+    AgreementCommentInput,
+    ContributionInput,
+    ExpressionOfInterest,
+    InvitationAnswer,
+    LocalAuthorityDecision,
+    OutcomeInput,
+    ReviewInput,
+    SignatureInput,
+    SubmissionInput,
+    Withdrawal,
+)
+from models.task import TaskLink
+
+Form = dict[str, str]
+MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024  # documented in the README and on the page
+
+
+@dataclass(frozen=True)
+class TaskForm:
+    update: str
+    heading: str
+    build: Callable[[TaskLink, Form, BidState], BaseModel]
+
+
+def _yes(form: Form, name: str) -> bool:
+    return form.get(name, "").strip().lower() in ("yes", "true", "on", "1", "accept", "approve")
+
+
+def _signature_hash(state: BidState) -> str:
+    return state.agreement.version_hash if state.agreement else ""
+
+
+def _agreement_version(state: BidState) -> int:
+    return state.agreement.version if state.agreement else 0
+
+
+FORMS: dict[str, TaskForm] = {
+    "expression_of_interest": TaskForm(
+        "express_interest",
+        "Would you like to take part in this bid?",
+        lambda link, f, s: ExpressionOfInterest(
+            actor=link.organisation_id, answer=f.get("answer", ""), note=f.get("note", "")
+        ),
+    ),
+    "invitation": TaskForm(
+        "answer_invitation",
+        "You are invited to join this consortium",
+        lambda link, f, s: InvitationAnswer(
+            actor=link.organisation_id, accept=_yes(f, "accept"), note=f.get("note", "")
+        ),
+    ),
+    "section": TaskForm(
+        "submit_contribution",
+        "Please write your section of the bid",
+        lambda link, f, s: ContributionInput(
+            actor=link.organisation_id,
+            section=link.key,
+            body=f.get("body", "").strip(),
+            attachment_name=f.get("attachment_name") or None,
+        ),
+    ),
+    "agreement": TaskForm(
+        "comment_on_agreement",
+        "Please read the consortium agreement",
+        lambda link, f, s: AgreementCommentInput(
+            actor=link.organisation_id,
+            version=_agreement_version(s),
+            text=f.get("text", "").strip(),
+        ),
+    ),
+    "signature": TaskForm(
+        "sign_agreement",
+        "Please sign the consortium agreement",
+        lambda link, f, s: SignatureInput(
+            actor=link.organisation_id,
+            version_hash=f.get("version_hash", ""),
+            signer_name=f.get("signer_name", "").strip(),
+            signer_role=f.get("signer_role", "").strip(),
+        ),
+    ),
+    "review": TaskForm(
+        "review_contribution",
+        "Please review a contribution",
+        lambda link, f, s: ReviewInput(
+            actor=link.organisation_id,
+            section=link.key,
+            approve=_yes(f, "approve"),
+            comments=f.get("comments", "").strip(),
+        ),
+    ),
+    "la_signoff": TaskForm(
+        "local_authority_decision",
+        "Please sign off this bid",
+        lambda link, f, s: LocalAuthorityDecision(
+            actor=link.organisation_id, approve=_yes(f, "approve"), comments=f.get("comments", "")
+        ),
+    ),
+    "submission": TaskForm(
+        "record_submission",
+        "Record the bid's submission",
+        lambda link, f, s: SubmissionInput(
+            actor=link.organisation_id, reference=f.get("reference", "").strip()
+        ),
+    ),
+    "outcome": TaskForm(
+        "record_outcome",
+        "Record the funder's decision",
+        lambda link, f, s: OutcomeInput(
+            actor=link.organisation_id,
+            awarded=_yes(f, "awarded"),
+            value=f.get("value") or None,
+            feedback=f.get("feedback", ""),
+        ),
+    ),
+}
+
+WITHDRAW = TaskForm(
+    "withdraw",
+    "Withdraw from this bid",
+    lambda link, f, s: Withdrawal(actor=link.organisation_id, reason=f.get("reason", "")),
+)
+
+
+def outstanding_for(link: TaskLink, state: BidState) -> OutstandingTask | None:
+    """The open task this link asks for, or None when it is done or no longer asked."""
+    for task in state.outstanding:
+        if task.kind == link.kind and task.owed_by == link.organisation_id:
+            if not link.key or task.key == link.key:
+                return task
+    return None
+
+
+def may_withdraw(link: TaskLink, state: BidState) -> bool:
+    partner = state.partners.get(link.organisation_id)
+    return partner is not None and partner.status in ("invited", "accepted")
+
+
+# The bid deadline that closes each kind of answer, where one does.
+CLOSING_DEADLINE = {
+    "expression_of_interest": "interest",
+    "invitation": "partners",
+    "signature": "signatures",
+}
+
+
+def closed_on(link: TaskLink, state: BidState, now: datetime) -> datetime | None:
+    """When this kind of answer closed, if it has (the page then says so)."""
+    deadline = state.deadlines.get(CLOSING_DEADLINE.get(link.kind, ""))
+    return deadline if deadline is not None and deadline < now else None
+
+
+def is_late(task: OutstandingTask | None, now: datetime) -> bool:
+    return task is not None and task.due is not None and task.due < now

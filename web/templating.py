@@ -1,0 +1,49 @@
+"""Jinja2 templates for every page, and `render`, which adds the viewer and the CSRF token."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from web.auth import current_viewer
+from web.csrf import csrf_token, set_csrf_cookie
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y, %H:%M") if value else ""
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def _words(value: str | None) -> str:
+    return (value or "").replace("_", " ")
+
+
+TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["day"] = _day
+TEMPLATES.env.filters["words"] = _words
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """A page, with `viewer` and `csrf_token` in its context and the CSRF cookie set."""
+    context = {
+        "viewer": current_viewer(request),
+        "csrf_token": csrf_token(request),
+        **(context or {}),
+    }
+    response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    return set_csrf_cookie(request, response)
+
+
+def message(request: Request, title: str, text: str, status: int) -> HTMLResponse:
+    """A plain page that says what happened (an invalid link, a refusal, a missing page)."""
+    return render(request, "message.html", {"title": title, "text": text}, status)
