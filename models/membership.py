@@ -142,7 +142,12 @@ class MembershipState(BaseModel):
     override_reason: str = ""
     fired: list[str] = Field(default_factory=list)  # keys of reminders and expiries done
     membership_id: str = ""  # the first run's id: keeps e-mail keys apart if an org rejoins
-    version: int = 0  # bumped on every change; orders read-model writes
+    # Bumped on every change; orders read-model writes. Microseconds of workflow time, so a
+    # membership started again after leaving writes over the old one's rows.
+    version: int = 0
+
+    def bump(self, now: datetime) -> None:
+        self.version = max(self.version + 1, int(now.timestamp() * 1_000_000))
 
 
 class Override(BaseModel):

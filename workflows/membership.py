@@ -90,7 +90,7 @@ class MembershipWorkflow:
     async def _fire(self, timer: Timer, pending: list[Timer]) -> None:
         self._state.fired.append(timer.key)
         if superseded(timer, pending, workflow.now()):
-            self._state.version += 1
+            self._state.bump(workflow.now())
         elif timer.action == "resubmit_reminder":
             await self._steps.remind_to_resubmit(timer)
         elif timer.action == "renewal_reminder":

@@ -57,7 +57,7 @@ class MembershipSteps:
             s.signposted_at = now
         if status != "suspended":
             s.suspended_reason = ""
-        s.version += 1
+        s.bump(now)
         return previous
 
     async def take_assessment(
@@ -97,12 +97,12 @@ class MembershipSteps:
         await self._audit("member_left", leave.by, {"previous": previous, "reason": leave.reason})
 
     async def remind_to_resubmit(self, timer: Timer) -> None:
-        self._state.version += 1
+        self._state.bump(workflow.now())
         await self._email("member_resubmit_reminder", {}, step=timer.key)
         await self._audit("resubmit_reminder_sent", "system", {}, step=timer.key)
 
     async def remind_to_renew(self, timer: Timer) -> None:
-        self._state.version += 1
+        self._state.bump(workflow.now())
         days = (timer.due - workflow.now().date()).days if timer.due else 0
         context = {"item": timer.item, "due": _day(timer.due), "days_left": days}
         await self._email("member_renewal_reminder", context, step=timer.key)

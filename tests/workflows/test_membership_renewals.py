@@ -166,3 +166,21 @@ async def test_a_long_membership_continues_as_new_and_keeps_its_state(
 
 async def _run_changed(members, org: str, first_run_id: str) -> bool:
     return (await members.handle(org).describe()).run_id != first_run_id
+
+
+async def test_an_organisation_that_left_can_join_again_and_is_listed_again(
+    members, time_skipping_env, sessions, mailbox
+):
+    org = new_org()
+    proforma = ready_proforma(org, await today(time_skipping_env))
+    await members.submit(org, proforma)
+    await members.leave(org, Leave(reason="lost its only volunteer"))
+    await members.handle(org).result()
+
+    again = await members.submit(org, proforma)
+
+    assert again.outcome == "full"
+    assert (await organisation(sessions, org)).status == "full"
+    assert await matched(sessions, org)
+    subjects = [m["Subject"] for m in mailbox.to(f"ann@{org}.example.org")]
+    assert len(subjects) == 3 and subjects[0] == subjects[2]  # welcomed twice, once per joining
