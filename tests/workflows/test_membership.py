@@ -256,3 +256,20 @@ async def test_a_member_cannot_submit_again_but_must_send_an_update(
         "This organisation is already full: send a renewal update instead."
     )
     assert len(await audit(sessions, org)) == 1
+
+
+async def test_members_are_findable_by_status_on_the_dev_server(
+    dev_env, settings, sessions, task_queue
+):
+    org = new_org()
+    day = (await dev_env.get_current_time()).date()
+    async with membership_worker(dev_env, settings, sessions, task_queue) as members:
+        await members.submit(org, ready_proforma(org, day, track_record=[]))
+
+        async def listed() -> bool:
+            query = f'MemberStatus = "associate" AND WorkflowId = "membership-{org}"'
+            return [w.id async for w in dev_env.client.list_workflows(query)] == [
+                f"membership-{org}"
+            ]
+
+        await wait_until(listed, within=15)
