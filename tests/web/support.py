@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from activities.task_links import verify_task_link
 from models import bid_answers as a
 from models.tables import AuditEntry
 from tests.helpers import wait_until
@@ -90,6 +91,18 @@ async def token_for(mailbox, address: str, count: int = 1) -> str:
     """The newest task token once `address` has received at least `count` of them."""
     await wait_until(lambda: len(task_tokens(mailbox, address)) >= count)
     return task_tokens(mailbox, address)[-1]
+
+
+async def token_of_kind(mailbox, address: str, kind: str, secret: str) -> str:
+    """The newest task token of `kind` (e.g. "section") that `address` received."""
+
+    def found() -> list[str]:
+        return [
+            t for t in task_tokens(mailbox, address) if verify_task_link(t, secret).kind == kind
+        ]
+
+    await wait_until(found)
+    return found()[-1]
 
 
 async def audit_count(sessions, bid_id: str, action: str) -> int:

@@ -8,10 +8,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
+from starlette.datastructures import UploadFile
 
 from activities.task_links import TaskLinkError, verify_task_link
 from models.bid import BidState
