@@ -20,9 +20,5 @@ async def web(time_skipping_env, settings, sessions, task_queue) -> AsyncIterato
     transport = httpx.ASGITransport(app=app)
     async with bid_worker(time_skipping_env, settings, sessions, task_queue):
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            web = Web(app, client, time_skipping_env, sessions, task_queue)
-            try:
-                yield web
-            finally:
-                await web.end_bids()
+            yield Web(app, client, time_skipping_env, sessions, task_queue)
     await services.engine.dispose()

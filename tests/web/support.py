@@ -2,12 +2,11 @@
 taken from the e-mails that really arrived, and a bid driven to the stage a test needs."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.task_links import verify_task_link
@@ -38,22 +37,10 @@ class Web:
     env: WorkflowEnvironment
     sessions: object
     task_queue: str
-    bids: list[Bid] = field(default_factory=list)
 
     async def start_bid(self, **options) -> Bid:
-        """A bid among MEMBERS on this test's task queue, ended when the test ends."""
-        bid = await start_bid(self.env, self.sessions, self.task_queue, MEMBERS, **options)
-        self.bids.append(bid)
-        return bid
-
-    async def end_bids(self) -> None:
-        """Terminate what is still running, so no timer of this test fires during another's
-        skipped time with no worker to take it."""
-        for bid in self.bids:
-            try:
-                await bid.handle.terminate("test over")
-            except RPCError:
-                pass  # already finished
+        """A bid among MEMBERS on this test's task queue (the bid worker ends it after)."""
+        return await start_bid(self.env, self.sessions, self.task_queue, MEMBERS, **options)
 
     @property
     def settings(self):
@@ -67,9 +54,8 @@ class Web:
         return self.client
 
     def as_lead(self, org_id: str) -> httpx.AsyncClient:
-        return self.as_viewer(
-            Viewer(email=f"{org_id}@example.org", role="lead", organisation_id=org_id)
-        )
+        viewer = Viewer(email=f"{org_id}@example.org", role="lead", organisation_id=org_id)
+        return self.as_viewer(viewer)
 
     def as_coordinator(self) -> httpx.AsyncClient:
         return self.as_viewer(Viewer(email=self.settings.coordinator_email, role="coordinator"))
