@@ -140,7 +140,8 @@ def outstanding_for(link: TaskLink, state: BidState) -> OutstandingTask | None:
     """The open task this link asks for, or None when it is done or no longer asked."""
     for task in state.outstanding:
         if task.kind == link.kind and task.owed_by == link.organisation_id:
-            if not link.key or task.key == link.key:
+            # A task keyed by what it is about (a section) must match; others carry no key.
+            if not task.key or task.key == link.key:
                 return task
     return None
 
