@@ -5,8 +5,11 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from models.framework import load_framework
 from web.actions import BidNotFound, bid_state
 from web.auth import CoordinatorDep
+from web.charts import bar_chart, column_chart
+from web.framework_figures import framework_page
 from web.queries import bid_detail, filter_options, list_bids
 from web.services import ServicesDep
 from web.templating import message, render
@@ -66,3 +69,21 @@ async def dashboard_bid(
             "nonce": secrets.token_urlsafe(16),
         },
     )
+
+
+@router.get("/framework", include_in_schema=False)
+async def framework(request: Request, viewer: CoordinatorDep, services: ServicesDep) -> Response:
+    """Members by status, theme and locality with the gaps, renewals due, and the figures of
+    success month by month, as server-drawn SVG charts."""
+    config = load_framework(services.settings.framework_file)
+    page = await framework_page(services.sessions, config, await services.now())
+    charts = {
+        "status": bar_chart("Members by status", page.figures.by_status, gaps_in_red=False),
+        "theme": bar_chart("Active members by theme (red: a gap)", page.counts.by_theme),
+        "locality": bar_chart("Active members by locality (red: a gap)", page.counts.by_locality),
+        "members": column_chart("Members signed up, by month joined", page.members_by_month),
+        "bids": column_chart("Bids started, by month", page.bids_by_month),
+        "submitted": column_chart("Bids submitted, by month", page.submitted_by_month),
+        "won": column_chart("Bids won, by month", page.won_by_month),
+    }
+    return render(request, "framework.html", {"page": page, "charts": charts, "framework": config})
