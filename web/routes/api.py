@@ -16,6 +16,7 @@ from models.task import TaskLink
 from web.actions import ActionRefused, BidNotFound, bid_state
 from web.auth import Viewer, require_viewer, uses_bearer
 from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
+from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.queries import list_bids
 from web.routes.tasks import PageError, answer, read_bid, read_link
@@ -156,3 +157,27 @@ async def task_answer(
     except PageError as error:
         raise HTTPException(error.status, error.text) from error
     return Done()
+
+
+class Started(BaseModel):
+    bid_id: str
+
+
+@router.post("/opportunities/{opportunity_id}/bids", response_model=Started, status_code=201)
+async def start(opportunity_id: str, viewer: ApiViewer, services: ServicesDep) -> Started:
+    """Start the bid for an opportunity: the coordinator, or a full member willing to lead."""
+    if not await may_start(services.sessions, viewer):
+        raise HTTPException(403, NOT_A_LEAD)
+    try:
+        bid_id = await start_bid(
+            await services.temporal(),
+            services.settings,
+            services.sessions,
+            opportunity_id,
+            await services.now(),
+        )
+    except BidNotFound as error:
+        raise HTTPException(404, str(error)) from error
+    except ActionRefused as error:
+        raise HTTPException(409, str(error)) from error
+    return Started(bid_id=bid_id)

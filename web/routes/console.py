@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from web.actions import ActionRefused, BidNotFound, bid_state
 from web.auth import ViewerDep, current_viewer
 from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
+from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.form_data import action_data
 from web.queries import list_bids, open_opportunities
@@ -24,7 +25,7 @@ router = APIRouter(tags=["console"])
 
 
 @router.get("/console", include_in_schema=False)
-async def console(request: Request, services: ServicesDep) -> Response:
+async def console(request: Request, services: ServicesDep, started: str | None = None) -> Response:
     viewer = current_viewer(request)
     if viewer is None:
         return RedirectResponse("/sign-in", status_code=303)
@@ -33,7 +34,8 @@ async def console(request: Request, services: ServicesDep) -> Response:
     now = await services.now()
     bids = await list_bids(services.sessions, lead_id=viewer.organisation_id, now=now)
     opportunities = await open_opportunities(services.sessions, now)
-    return render(request, "console.html", {"bids": bids, "opportunities": opportunities})
+    context = {"bids": bids, "opportunities": opportunities, "started": started}
+    return render(request, "console.html", context)
 
 
 @router.get("/console/bids/{bid_id}", include_in_schema=False)
@@ -91,3 +93,28 @@ async def console_action(
         return message(request, "Not recorded", str(error), 409)
     back = f"/dashboard/bids/{bid_id}" if viewer.is_coordinator else f"/console/bids/{bid_id}"
     return RedirectResponse(f"{back}?done={action}", status_code=303)
+
+
+@router.post("/console/opportunities/{opportunity_id}/start", include_in_schema=False)
+async def console_start(
+    request: Request, opportunity_id: str, viewer: ViewerDep, services: ServicesDep
+) -> Response:
+    """Start the bid for an opportunity: its notice then goes to the matching members, the
+    lead's organisation among them, who answers "we would like to lead"."""
+    await verify_csrf(request)
+    if not await may_start(services.sessions, viewer):
+        return message(request, "Not allowed", NOT_A_LEAD, 403)
+    try:
+        bid_id = await start_bid(
+            await services.temporal(),
+            services.settings,
+            services.sessions,
+            opportunity_id,
+            await services.now(),
+        )
+    except BidNotFound as error:
+        return message(request, "No such opportunity", str(error), 404)
+    except ActionRefused as error:
+        return message(request, "The bid was not started", str(error), 409)
+    back = "/dashboard" if viewer.is_coordinator else "/console"
+    return RedirectResponse(f"{back}?started={bid_id}", status_code=303)

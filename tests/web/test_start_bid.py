@@ -1,0 +1,65 @@
+"""Starting a bid from an opportunity: a lead from the console, the coordinator by the API;
+once per opportunity; nobody else."""
+
+import uuid
+from datetime import timedelta
+
+from models.tables import Opportunity
+from tests.helpers import wait_until
+from tests.web.support import CSRF
+from tests.workflows.bid_support import add_members
+
+
+async def opportunity(sessions, env, theme: str, cutoff_days: int = 7) -> str:
+    now = await env.get_current_time()
+    opp_id = f"opp-{uuid.uuid4().hex[:8]}"
+    async with sessions() as session, session.begin():
+        session.add(
+            Opportunity(
+                id=opp_id,
+                funder="County Council",
+                title=f"Early Help {opp_id}",
+                themes=[theme],
+                localities=["Easington"],
+                submission_deadline=now + timedelta(days=60),
+                interest_cutoff=now + timedelta(days=cutoff_days),
+                required_sections=["summary"],
+                min_partners=1,
+            )
+        )
+    return opp_id
+
+
+async def test_a_lead_starts_a_bid_once_and_the_notice_goes_out(
+    web, time_skipping_env, sessions, mailbox
+):
+    tag = uuid.uuid4().hex[:8]
+    orgs = await add_members(sessions, tag, f"theme-{tag}", {"alpha": {"lead": True}, "beta": {}})
+    opp_id = await opportunity(sessions, time_skipping_env, f"theme-{tag}")
+
+    beta = web.as_lead(orgs["beta"])  # a member not willing to lead
+    refused = await beta.post(f"/console/opportunities/{opp_id}/start", data={"csrf_token": CSRF})
+    assert refused.status_code == 403
+
+    lead = web.as_lead(orgs["alpha"])
+    started = await lead.post(f"/console/opportunities/{opp_id}/start", data={"csrf_token": CSRF})
+    assert started.status_code == 303 and f"bid-{opp_id}" in started.headers["location"]
+    await wait_until(lambda: mailbox.to(f"{orgs['beta']}@example.org"))
+    twice = await lead.post(f"/console/opportunities/{opp_id}/start", data={"csrf_token": CSRF})
+    assert twice.status_code == 409 and "already under way" in twice.text
+    handle = time_skipping_env.client.get_workflow_handle(f"bid-{opp_id}")
+    await handle.terminate("the test is over")
+
+
+async def test_the_coordinator_starts_a_bid_by_the_api_and_bad_requests_fail_clearly(
+    web, time_skipping_env, sessions
+):
+    closed = await opportunity(sessions, time_skipping_env, "none", cutoff_days=-1)
+    coordinator = web.as_coordinator()
+    headers = {"X-CSRF-Token": CSRF}
+    missing = await coordinator.post("/api/opportunities/no-such/bids", headers=headers)
+    assert missing.status_code == 404
+    late = await coordinator.post(f"/api/opportunities/{closed}/bids", headers=headers)
+    assert late.status_code == 409 and "cut-off" in late.json()["detail"]
+    anonymous = await web.as_partner().post(f"/api/opportunities/{closed}/bids")
+    assert anonymous.status_code == 401
