@@ -14,12 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError
 
 from deploy.mailbox import read_folder
 from settings import Settings
 from web.health import check_all
 from web.routes import api, console, dashboard, sign_in, tasks
-from web.services import Services
+from web.services import Services, Unavailable
 from web.templating import TEMPLATES, message
 
 __all__ = ["Services", "create_app"]
@@ -90,9 +91,18 @@ def _add_error_pages(app: FastAPI) -> None:
         if wants_json(request):
             return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
         titles = {401: "Please sign in", 403: "Not allowed", 404: "Not found"}
-        return message(
-            request, titles.get(error.status_code, "Sorry"), str(error.detail), error.status_code
-        )
+        title = titles.get(error.status_code, "Sorry")
+        action = ("/sign-in", "Sign in") if error.status_code == 401 else None
+        return message(request, title, str(error.detail), error.status_code, action)
+
+    @app.exception_handler(RPCError)
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, error: Exception) -> Response:
+        """Temporal or another service is unreachable: say so, and that nothing was lost."""
+        text = "The system cannot reach one of its services just now: try again in a minute."
+        if wants_json(request):
+            return JSONResponse({"detail": text}, 503)
+        return message(request, "Please try again shortly", text, 503)
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, error: RequestValidationError) -> Response:

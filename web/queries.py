@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.bid import CLOSED_STAGES
 from models.tables import (
+    Attachment,
     AuditEntry,
     Bid,
     BidPartner,
@@ -244,3 +245,21 @@ async def open_opportunities(sessions: Sessions, now: datetime | None = None) ->
             .order_by(Opportunity.submission_deadline)
         )
         return list(rows.all())
+
+
+async def attachments_of(sessions: Sessions, bid_id: str) -> list[Any]:
+    """The files uploaded with a bid's contributions (without their bytes)."""
+    columns = (Attachment.id, Attachment.section_key, Attachment.organisation_id)
+    columns += (Attachment.filename, Attachment.size, Attachment.created_at)
+    async with sessions() as session:
+        rows = await session.execute(
+            select(*columns).where(Attachment.bid_id == bid_id).order_by(Attachment.id)
+        )
+        return list(rows.all())
+
+
+async def attachment(sessions: Sessions, bid_id: str, attachment_id: int) -> Attachment | None:
+    async with sessions() as session:
+        return await session.scalar(
+            select(Attachment).where(Attachment.bid_id == bid_id, Attachment.id == attachment_id)
+        )

@@ -18,6 +18,10 @@ from starter import connect
 EMAILS = Path(__file__).resolve().parent / "templates" / "email"
 
 
+class Unavailable(Exception):
+    """A service the page needs cannot be reached now; nothing was recorded."""
+
+
 class Services:
     """The engine, sessions, a Temporal client made on first use, the mailer."""
 
@@ -33,9 +37,13 @@ class Services:
         self._email = EmailActivities(self.sessions, self.mailer, settings, Templates(EMAILS))
 
     async def temporal(self) -> Client:
+        """The shared client; raises `Unavailable` when Temporal cannot be reached."""
         async with self._lock:
             if self._client is None:
-                self._client = await connect(self.settings)
+                try:
+                    self._client = await connect(self.settings)
+                except RuntimeError as error:  # the SDK's "failed client connect", or unset
+                    raise Unavailable("Temporal") from error
             return self._client
 
     async def now(self) -> datetime:

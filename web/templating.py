@@ -44,6 +44,10 @@ def render(
     return set_csrf_cookie(request, response)
 
 
-def message(request: Request, title: str, text: str, status: int) -> HTMLResponse:
-    """A plain page that says what happened (an invalid link, a refusal, a missing page)."""
-    return render(request, "message.html", {"title": title, "text": text}, status)
+def message(
+    request: Request, title: str, text: str, status: int, action: tuple[str, str] | None = None
+) -> HTMLResponse:
+    """A plain page that says what happened (an invalid link, a refusal, a missing page),
+    with an optional (href, label) for what to do next."""
+    context = {"title": title, "text": text, "action": action}
+    return render(request, "message.html", context, status)

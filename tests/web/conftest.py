@@ -15,7 +15,8 @@ async def web(
     time_skipping_env, time_skipping_search_attributes, settings, sessions, task_queue
 ) -> AsyncIterator[Web]:
     """The app sharing the test's Temporal client and clock, with a bid worker running."""
-    app = create_app(settings.model_copy(update={"temporal_task_queue": task_queue}))
+    served = {"temporal_task_queue": task_queue, "temporal_ui_url": "http://temporal-ui.test"}
+    app = create_app(settings.model_copy(update=served))
     services = app.state.services
     services.use_client(time_skipping_env.client)
     services.clock = time_skipping_env.get_current_time

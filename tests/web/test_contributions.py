@@ -61,6 +61,16 @@ async def test_a_contribution_is_submitted_returned_with_comments_and_resubmitte
         kept = await session.scalar(select(Attachment).where(Attachment.bid_id == bid.handle.id))
     assert kept.filename == "budget.csv" and kept.content.startswith(b"item,cost")
 
+    lead = web.as_lead(bid.org("alpha"))
+    console = await lead.get(f"/console/bids/{bid.handle.id}")
+    download = f"/console/bids/{bid.handle.id}/attachments/{kept.id}"
+    assert download in console.text
+    got = await lead.get(download)
+    assert got.status_code == 200 and got.content == kept.content
+    assert "budget.csv" in got.headers["content-disposition"]
+    assert (await web.as_lead(bid.org("beta")).get(download)).status_code == 403
+    assert (await web.as_partner().get(download)).status_code == 401
+
 
 async def _versions(sessions, bid_id: str, count: int) -> bool:
     return len(await contributions(sessions, bid_id)) == count

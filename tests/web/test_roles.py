@@ -136,4 +136,6 @@ async def test_the_dashboard_lists_overdue_bids_first_and_filters(web, time_skip
     assert one.status_code == 200
     assert "partner invited" in one.text and "Review" not in one.text
     assert "Beta Trust" in one.text and "Invite" in one.text
+    ui = f"http://temporal-ui.test/namespaces/default/workflows/{overdue.handle.id}"
+    assert ui in one.text
     assert (await coordinator.get("/dashboard/bids/no-such-bid")).status_code == 404

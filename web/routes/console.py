@@ -5,6 +5,7 @@ Each form goes through `perform`, which checks the role and sends the bid's Upda
 """
 
 import secrets
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,7 +17,7 @@ from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.form_data import action_data
-from web.queries import list_bids, open_opportunities
+from web.queries import attachment, attachments_of, lead_of, list_bids, open_opportunities
 from web.routes.tasks import errors_text
 from web.services import ServicesDep
 from web.templating import message, render
@@ -62,6 +63,7 @@ async def console_bid(
             "accepted": accepted,
             "invitable": [m for k, m in state.members.items() if k not in state.partners],
             "nonce": secrets.token_urlsafe(16),
+            "attachments": await attachments_of(services.sessions, bid_id),
         },
     )
 
@@ -118,3 +120,22 @@ async def console_start(
         return message(request, "The bid was not started", str(error), 409)
     back = "/dashboard" if viewer.is_coordinator else "/console"
     return RedirectResponse(f"{back}?started={bid_id}", status_code=303)
+
+
+@router.get("/console/bids/{bid_id}/attachments/{attachment_id}", include_in_schema=False)
+async def download(
+    request: Request, bid_id: str, attachment_id: int, viewer: ViewerDep, services: ServicesDep
+) -> Response:
+    """A file a partner uploaded: for the coordinator and this bid's lead only."""
+    lead = await lead_of(services.sessions, bid_id)
+    if not viewer.is_coordinator and (lead is None or lead != viewer.organisation_id):
+        return message(request, "Not allowed", "Only this bid's lead body may open it.", 403)
+    found = await attachment(services.sessions, bid_id, attachment_id)
+    if found is None:
+        return message(request, "Not found", "There is no such file.", 404)
+    disposition = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    return Response(
+        found.content,
+        media_type="application/octet-stream",  # never rendered inline: it came from outside
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )

@@ -10,7 +10,7 @@ from web.actions import BidNotFound, bid_state
 from web.auth import CoordinatorDep
 from web.charts import bar_chart, column_chart
 from web.framework_figures import framework_page
-from web.queries import bid_detail, filter_options, list_bids
+from web.queries import attachments_of, bid_detail, filter_options, list_bids
 from web.services import ServicesDep
 from web.templating import message, render
 
@@ -67,6 +67,7 @@ async def dashboard_bid(
             if state
             else [],
             "nonce": secrets.token_urlsafe(16),
+            "attachments": await attachments_of(services.sessions, bid_id),
         },
     )
 
