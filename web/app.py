@@ -21,11 +21,18 @@ from settings import Settings
 from web.health import check_all
 from web.routes import api, console, dashboard, sign_in, tasks
 from web.services import Services, Unavailable
+from web.task_forms import MAX_ATTACHMENT_BYTES
 from web.templating import TEMPLATES, message
 
 __all__ = ["Services", "create_app"]
 
 STATIC = Path(__file__).resolve().parent / "static"
+API_DESCRIPTION = (
+    "Consortium bids as JSON. Leads and the coordinator send their session as "
+    "`Authorization: Bearer <session>` (or the session cookie plus `X-CSRF-Token`); partners "
+    "use the signed task token from their e-mail in the path. A section contribution's "
+    f"attachment may be at most {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await services.engine.dispose()
 
-    app = FastAPI(title="Consortia", lifespan=lifespan)
+    app = FastAPI(title="Consortia", description=API_DESCRIPTION, lifespan=lifespan)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (tasks, sign_in, console, dashboard, api):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from tests.helpers import wait_until
 from tests.web.support import CSRF, audit_count, to_drafting, to_partner_signup
-from web.auth import SESSION_COOKIE, Viewer, session_value
+from web.auth import SESSION_COOKIE
 
 
 async def test_a_lead_acts_on_its_own_bid_but_cannot_touch_another(web, time_skipping_env):
@@ -80,8 +80,9 @@ async def test_the_api_enforces_roles_csrf_and_input(web):
     assert await audit_count(web.sessions, bid.handle.id, "partner_invited") == 0
 
     # A bearer session needs no CSRF header: another site cannot make a browser send one.
-    viewer = Viewer(email="x@example.org", role="lead", organisation_id=bid.org("alpha"))
-    bearer = {"Authorization": f"Bearer {session_value(web.settings, viewer)}"}
+    mine = (await lead.get("/api/session")).json()
+    assert mine["viewer"]["organisation_id"] == bid.org("alpha")
+    bearer = {"Authorization": f"Bearer {mine['bearer']}"}
     client = web.as_partner()
     done = await client.post(url, json=body, headers={**bearer, "Idempotency-Key": "k1"})
     assert done.status_code == 200, done.text

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from models.bid import BidState, OutstandingTask
 from models.task import TaskLink
 from web.actions import ActionRefused, BidNotFound, bid_state
-from web.auth import Viewer, require_viewer, uses_bearer
+from web.auth import Viewer, require_viewer, session_value, uses_bearer
 from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
@@ -62,6 +62,17 @@ async def api_viewer(request: Request) -> Viewer:
 ApiViewer = Annotated[Viewer, Depends(api_viewer)]
 
 
+class Session(BaseModel):
+    viewer: Viewer
+    bearer: str  # send as `Authorization: Bearer <bearer>` from scripts
+
+
+@router.get("/session", response_model=Session)
+async def session(request: Request, viewer: ApiViewer, services: ServicesDep) -> Session:
+    """Who is signed in, and a bearer token for scripts (valid as long as the session)."""
+    return Session(viewer=viewer, bearer=session_value(services.settings, viewer))
+
+
 @router.get("/bids", response_model=list[BidListItem])
 async def bids(viewer: ApiViewer, services: ServicesDep) -> list[BidListItem]:
     """The coordinator sees every bid; a lead sees the bids it leads."""
@@ -96,7 +107,16 @@ async def bid(bid_id: str, viewer: ApiViewer, services: ServicesDep) -> BidState
     return state
 
 
-@router.post("/bids/{bid_id}/actions/{action}", response_model=Done)
+def _actions_help() -> str:
+    lines = ["The body is the action's input without `actor` (taken from the session):", ""]
+    for name, action in ACTIONS.items():
+        fields = ", ".join(f for f in action.model.model_fields if f != "actor")
+        who = "coordinator" if action.coordinator_only else "lead or coordinator"
+        lines.append(f"- `{name}` ({who}): {fields}")
+    return "\n".join(lines)
+
+
+@router.post("/bids/{bid_id}/actions/{action}", response_model=Done, description=_actions_help())
 async def act(
     bid_id: str,
     action: str,
