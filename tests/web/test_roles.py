@@ -3,9 +3,11 @@ task; anyone else gets a clear 401/403/404 and nothing is recorded."""
 
 from datetime import timedelta
 
+from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.web.support import CSRF, audit_count, to_drafting, to_partner_signup
 from web.auth import SESSION_COOKIE
+from workflows.bid import BidWorkflow
 
 
 async def test_a_lead_acts_on_its_own_bid_but_cannot_touch_another(web, time_skipping_env):
@@ -140,3 +142,31 @@ async def test_the_dashboard_lists_overdue_bids_first_and_filters(web, time_skip
     ui = f"http://temporal-ui.test/namespaces/default/workflows/{overdue.handle.id}"
     assert ui in one.text
     assert (await coordinator.get("/dashboard/bids/no-such-bid")).status_code == 404
+
+
+async def test_the_coordinator_decides_and_confirms_the_lead_from_the_dashboard(web):
+    bid = await web.start_bid()
+    for name, answer in (("alpha", "lead"), ("beta", "partner"), ("gamma", "partner")):
+        await bid.handle.execute_update(
+            BidWorkflow.express_interest, a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
+        )
+    await bid.handle.execute_update(
+        BidWorkflow.express_interest,
+        a.ExpressionOfInterest(actor=bid.org("delta"), answer="not_this_time"),
+    )
+    await bid.reach("decision")
+    coordinator = web.as_coordinator()
+    page = await coordinator.get(f"/dashboard/bids/{bid.handle.id}")
+    assert "Bid or no bid?" in page.text
+    url = f"/console/bids/{bid.handle.id}"
+    scores = {"fit": "4", "capacity": "4", "value_for_effort": "3", "eligibility": "5"}
+    bad = {"csrf_token": CSRF, "go": "yes", **scores, "fit": "9"}
+    assert (await coordinator.post(f"{url}/decide_bid", data=bad)).status_code == 422
+    go = {"csrf_token": CSRF, "nonce": "d1", "go": "yes", **scores, "reasons": "Good fit"}
+    assert (await coordinator.post(f"{url}/decide_bid", data=go)).status_code == 303
+    await bid.reach("lead_selection")
+    page = await coordinator.get(f"/dashboard/bids/{bid.handle.id}")
+    assert "Confirm lead body" in page.text and "Alpha Trust (score" in page.text
+    lead = {"csrf_token": CSRF, "nonce": "l1", "organisation_id": bid.org("alpha")}
+    assert (await coordinator.post(f"{url}/choose_lead", data=lead)).status_code == 303
+    assert (await bid.reach("partner_signup")).lead_id == bid.org("alpha")
