@@ -138,6 +138,7 @@ async def test_the_dashboard_lists_overdue_bids_first_and_filters(web, time_skip
     one = await coordinator.get(f"/dashboard/bids/{overdue.handle.id}")
     assert one.status_code == 200
     assert "partner invited" in one.text and "Review" not in one.text
+    assert "E-mails sent" in one.text and "Join the consortium led by" in one.text
     assert "Beta Trust" in one.text and "Invite" in one.text
     ui = f"http://temporal-ui.test/namespaces/default/workflows/{overdue.handle.id}"
     assert ui in one.text

@@ -34,6 +34,7 @@ from web.task_forms import (
 from web.templating import message, render
 
 router = APIRouter(tags=["task pages"])
+FORM_ALLOWANCE = 256 * 1024  # the text fields around an attachment
 
 
 class PageError(Exception):
@@ -101,12 +102,17 @@ def task_context(link: TaskLink, state: BidState, token: str, done: bool, now: d
 
 @router.post("/task/{token}", include_in_schema=False)
 async def task_answer(request: Request, token: str, services: ServicesDep) -> Response:
+    if int(request.headers.get("content-length") or 0) > MAX_ATTACHMENT_BYTES + FORM_ALLOWANCE:
+        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+        return message(request, "This file is too large", f"Attach at most {limit} MB.", 413)
     await verify_csrf(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     upload = form.get("attachment")
     try:
         link = await read_link(services, token)
+        if link.kind != "section":
+            upload = None  # only a section takes a file
         task_form = WITHDRAW if fields.get("action") == "withdraw" else FORMS.get(link.kind)
         if task_form is None:
             raise PageError("Use the console", "Sign in to the console to do this.", 400)
