@@ -36,8 +36,9 @@ def action_data(action: str, form: FormData) -> dict:
         for name in ("approve", "awarded", "go"):
             if name in f:
                 f[name] = f[name] in ("yes", "true", "on", "1")
-        if f.get("value") == "":
-            f.pop("value")
+        for optional in ("value", "start_date"):
+            if f.get(optional) == "":
+                f.pop(optional)
     if action == "move_deadline":
         f["submission_deadline"] = _due(f.get("submission_deadline", ""))
     if action == "resolve_escalation" and f.get("until"):

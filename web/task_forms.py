@@ -124,6 +124,7 @@ FORMS: dict[str, TaskForm] = {
             actor=link.organisation_id,
             awarded=_yes(f, "awarded"),
             value=f.get("value") or None,
+            start_date=f.get("start_date") or None,
             feedback=f.get("feedback", ""),
         ),
     ),
