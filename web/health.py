@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
-from activities.email import Mailer
+from activities.mailer import Mailer
 
 TIMEOUT_SECONDS = 5.0
 

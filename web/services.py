@@ -10,7 +10,8 @@ from fastapi import Depends, Request
 from temporalio.client import Client
 
 import database
-from activities.email import EmailActivities, Mailer, Templates
+from activities.email import EmailActivities, Templates
+from activities.mailer import Mailer
 from models.email import SendEmailInput
 from settings import Settings
 from starter import connect
