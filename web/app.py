@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        await services.mailer.close()
         await services.engine.dispose()
 
     app = FastAPI(title="Consortia", description=API_DESCRIPTION, lifespan=lifespan)
