@@ -4,6 +4,7 @@ records the submission and the award in the console, and the dashboard shows it 
 from datetime import timedelta
 
 from models import bid_answers as a
+from tests.helpers import wait_until
 from tests.web.support import CSRF, to_drafting, token_of_kind
 from workflows.bid import BidWorkflow
 
@@ -65,3 +66,12 @@ async def test_sign_off_submission_and_award_through_the_pages(
     assert (await lead.post(f"{url}/record_outcome", data=won)).status_code == 303
     state = await bid.reach("awarded")
     assert state.outcome["awarded"] is True
+    await bid.handle.result()  # finished: a query still replays its last state
+
+    async def shown_won() -> bool:  # the read model follows by an activity
+        page = await web.as_coordinator().get("/dashboard", params={"stage": "awarded"})
+        return bid.handle.id in page.text
+
+    await wait_until(shown_won)
+    page = (await web.as_coordinator().get(f"/dashboard/bids/{bid.handle.id}")).text
+    assert "awarded" in page and "outcome recorded" in page
