@@ -134,6 +134,10 @@ async def test_the_dashboard_lists_overdue_bids_first_and_filters(web, time_skip
     assert "OVERDUE: section" in page
     drafting = (await coordinator.get("/dashboard", params={"stage": "drafting"})).text
     assert overdue.handle.id in drafting and waiting.handle.id not in drafting
+    by_funder = (await coordinator.get("/dashboard", params={"funder": "Big Lottery Fund"})).text
+    assert overdue.handle.id in by_funder and waiting.handle.id in by_funder
+    elsewhere = {"funder": "Big Lottery Fund", "locality": "Teesdale"}
+    assert "No bids match" in (await coordinator.get("/dashboard", params=elsewhere)).text
 
     one = await coordinator.get(f"/dashboard/bids/{overdue.handle.id}")
     assert one.status_code == 200
