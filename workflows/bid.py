@@ -10,13 +10,12 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.agreement import AgreementActivities
     from activities.bids import BidStoreActivities
     from activities.directory import DirectoryActivities
-    from models.bid import COORDINATOR, AgreementState, BidInput, BidOutcome, BidState
+    from models.bid import COORDINATOR, BidInput, BidOutcome, BidState
     from models.bid_ranking import rank_candidates
-    from models.bid_rows import AgreementInput
     from models.directory import MatchInput
+    from workflows.bid_agreement import BidAgreementStage
     from workflows.bid_effects import BidClosed
     from workflows.bid_rules import when
     from workflows.bid_updates import BidUpdates
@@ -25,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class BidWorkflow(BidUpdates):
+class BidWorkflow(BidAgreementStage, BidUpdates):
     """One bid. Updates: express_interest, decide_bid, choose_lead, resolve_escalation,
     invite_partners, answer_invitation, assign_sections, submit_contribution,
     review_contribution, comment_on_agreement, sign_agreement, remove_partner,
@@ -182,23 +181,21 @@ class BidWorkflow(BidUpdates):
         )
         await self._mail("invite-partners", [letter])
         least = max(s.notice.min_partners, 1)
-        enough = lambda: (
-            s.accepted_count() >= least
-            and not any(  # noqa: E731
-                p.status == "invited" for p in s.partners.values()
-            )
-        )
+
+        def enough() -> bool:
+            pending = any(p.status == "invited" for p in s.partners.values())
+            return s.accepted_count() >= least and not pending
+
         while not await self._wait(enough, lambda: s.deadlines["partners"]):
             if s.accepted_count() >= least:
                 break  # the rest did not answer in time; the consortium is big enough
             options = ["extend", "abandon"]
             if s.notice.allow_fewer_partners and s.accepted_count() > 0:
                 options.insert(1, "proceed")
-            reason = f"Only {s.accepted_count()} of {least} partners accepted by {when(s.deadlines['partners'])}."
-            if (
-                await self._escalate("partner_signup", reason, options, resolved=enough)
-                == "proceed"
-            ):
+            cutoff = when(s.deadlines["partners"])
+            reason = f"Only {s.accepted_count()} of {least} partners accepted by {cutoff}."
+            action = await self._escalate("partner_signup", reason, options, resolved=enough)
+            if action == "proceed":
                 break
         await self._finish_chases(lambda c: "/invitation/" in c)
 
@@ -224,122 +221,6 @@ class BidWorkflow(BidUpdates):
             )
             await self._mail(f"assign-sections-{s.la_returns}", [letter])
         await self._wait(lambda: all(x.status == "approved" for x in s.sections.values()), None)
-
-    # --- 5. consortium agreement -----------------------------------------------------------
-
-    async def _sign_agreement(self) -> None:
-        s = self._state
-        self._set_stage("agreement")
-        while True:
-            self._agreement_stale = False
-            if await self._new_agreement_version():
-                await self._comment_period()
-            all_signed = lambda: all(  # noqa: E731
-                p in s.agreement.signatures for p in s.agreement.parties
-            )
-            done = lambda: all_signed() or self._agreement_stale  # noqa: E731
-            await self._chase_signatures()
-            while not await self._wait(done, lambda: s.deadlines["signatures"]):
-                unsigned = [
-                    self._name(p) for p in s.agreement.parties if p not in s.agreement.signatures
-                ]
-                reason = f"Not signed by {when(s.deadlines['signatures'])}: {', '.join(unsigned)}."
-                await self._escalate("agreement", reason, ["extend", "abandon"], resolved=done)
-            await self._finish_chases(lambda c: "/signature/" in c)
-            if not self._agreement_stale:
-                return
-
-    async def _new_agreement_version(self) -> bool:
-        """Generate the agreement; False when nothing changed since the signed version."""
-        s, t = self._state, self._state.timetable
-        version = (s.agreement.version + 1) if s.agreement else 1
-        doc = await workflow.execute_activity_method(
-            AgreementActivities.generate_agreement, self._agreement_input(version), **STORE
-        )
-        if s.agreement is not None and s.agreement.version_hash == doc.version_hash:
-            return False
-        parties = [p.organisation_id for p in s.active_partners()]
-        comment_until = workflow.now() + t.comment_window
-        s.agreement = AgreementState(
-            version=version,
-            version_hash=doc.version_hash,
-            text=doc.text,
-            parties=parties,
-            comment_until=comment_until,
-        )
-        s.deadlines["agreement_comments"] = comment_until
-        s.deadlines["signatures"] = comment_until + t.signing_window
-        await self._record(
-            "system", "agreement_generated", version=version, version_hash=doc.version_hash
-        )
-        letters = [
-            self._letter(
-                f"agreement-v{version}",
-                s.email_of(p),
-                f"Read the consortium agreement (version {version})",
-                f"Comment by {when(comment_until)}; then every party signs this exact version.",
-                kind="bid_task",
-                task=self._link("agreement", p, str(version), comment_until),
-                due=comment_until,
-            )
-            for p in parties
-        ]
-        await self._mail(f"agreement-v{version}", letters)
-        return True
-
-    async def _comment_period(self) -> None:
-        s = self._state
-        assert s.agreement is not None
-        version = s.agreement.version
-        await self._wait(lambda: self._agreement_stale, lambda: s.agreement.comment_until)
-        if s.agreement.version == version:
-            await self._record(
-                "system",
-                "agreement_comments_closed",
-                version=version,
-                comments=sum(c.version == version for c in s.agreement.comments),
-            )
-
-    async def _chase_signatures(self) -> None:
-        s = self._state
-        assert s.agreement is not None
-        a = s.agreement
-        for party in a.parties:
-            if party not in a.signatures:
-                await self._chase(
-                    "signature",
-                    party,
-                    f"{party}-v{a.version}",
-                    1,
-                    s.deadlines["signatures"],
-                    f"Sign the consortium agreement (version {a.version})",
-                    f"Sign version {a.version} (hash {a.version_hash[:12]}) of the agreement.",
-                )
-
-    def _agreement_input(self, version: int) -> AgreementInput:
-        s = self._state
-        share = (100 - s.timetable.management_top_slice) / max(len(s.active_partners()), 1)
-
-        def party(org: str) -> dict:
-            written = [k for k, sec in s.sections.items() if sec.assigned_to == org]
-            return {
-                "id": org,
-                "name": self._name(org),
-                "sections": written,
-                "share": f"{share:.2f}",
-            }
-
-        return AgreementInput(
-            bid_id=s.bid_id,
-            version=version,
-            title=s.notice.title,
-            funder=s.notice.funder,
-            value=s.notice.value,
-            currency=s.notice.currency,
-            lead=party(s.lead_id or ""),
-            partners=[party(p.organisation_id) for p in s.active_partners() if p.status != "lead"],
-            management_top_slice=s.timetable.management_top_slice,
-        )
 
     # --- 6-8. local authority, submission, award -------------------------------------------
 
@@ -387,7 +268,8 @@ class BidWorkflow(BidUpdates):
         assert s.outcome is not None
         self._set_stage("awarded" if s.outcome["awarded"] else "not_awarded")
         if s.outcome["awarded"]:
-            news = f"Awarded: {s.notice.currency} {s.outcome['value']}, starting {s.outcome['start_date']}."
+            value, start = s.outcome["value"], s.outcome["start_date"]
+            news = f"Awarded: {s.notice.currency} {value}, starting {start}."
         else:
             news = f"Not awarded. The funder's feedback: {s.outcome['feedback'] or 'none given'}."
         await self._record(COORDINATOR, "bid_closed", outcome=s.stage)

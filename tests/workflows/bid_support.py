@@ -124,11 +124,37 @@ async def bid_worker(env: WorkflowEnvironment, settings, sessions, task_queue: s
             yield worker
         finally:
             for handle in started:
-                with suppress(RPCError):
-                    await handle.terminate("the test is over")
+                await _terminate_tree(env, handle)
 
 
 _STARTED: dict[str, list[WorkflowHandle]] = {}
+
+
+async def _terminate_tree(env: WorkflowEnvironment, handle: WorkflowHandle) -> None:
+    """Terminate a bid and its children once no task is in flight: the time-skipping server
+    never skips time while a task is outstanding, and a task of a workflow nobody polls for
+    any more is outstanding forever."""
+    with suppress(RPCError, AssertionError):
+        await wait_until(lambda: _quiet(env, handle), within=10)
+    with suppress(RPCError):
+        children = (await handle.describe()).raw_description.pending_children
+        # Parent first, so that no child's end wakes it; the time-skipping server does not
+        # apply the parent-close policy, so each child is terminated by hand.
+        await handle.terminate("the test is over")
+        for child in children:
+            await _terminate_tree(env, env.client.get_workflow_handle(child.workflow_id))
+
+
+async def _quiet(env: WorkflowEnvironment, handle: WorkflowHandle) -> bool:
+    raw = (await handle.describe()).raw_description
+    if raw.workflow_execution_info.status != 1:  # no longer running
+        return True
+    if raw.pending_activities or raw.HasField("pending_workflow_task"):
+        return False
+    for child in raw.pending_children:
+        if not await _quiet(env, env.client.get_workflow_handle(child.workflow_id)):
+            return False
+    return True
 
 
 async def start_bid(
@@ -187,7 +213,7 @@ async def _circulated(bid: Bid) -> bool:
 
 
 def subjects(mailbox, address: str) -> list[str]:
-    return [str(m["Subject"]) for m in mailbox.to(address)]
+    return [str(m["Subject"]).strip() for m in mailbox.to(address)]
 
 
 async def audit_actions(sessions, bid_id: str) -> list[str]:

@@ -1,0 +1,164 @@
+"""Drafting and sign-off when things go wrong: a partner withdraws, a contribution is
+returned and resubmitted, a section runs late, the local authority returns the bid."""
+
+from sqlalchemy import select
+
+from models import bid_answers as a
+from models.tables import Contribution
+from tests.helpers import wait_until
+from tests.workflows.bid_steps import (
+    MEMBERS,
+    PLAN,
+    assign,
+    sign_all,
+    to_agreement,
+    to_drafting,
+    write_and_approve,
+)
+from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
+from workflows.bid import BidWorkflow
+
+
+def body_of(mailbox, address: str, subject_part: str) -> list[str]:
+    return [
+        m.get_body(("plain",)).get_content()
+        for m in mailbox.to(address)
+        if subject_part in str(m["Subject"])
+    ]
+
+
+async def test_a_partner_who_withdraws_mid_drafting_has_its_sections_reassigned_to_the_lead(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_drafting(bid)
+        await assign(bid, env, PLAN)
+        await bid.handle.execute_update(
+            BidWorkflow.withdraw, a.Withdrawal(actor=bid.org("gamma"), reason="Lost our worker")
+        )
+        state = await bid.state()
+        assert state.partners[bid.org("gamma")].status == "withdrawn"
+        assert state.sections["delivery"].assigned_to == bid.org("alpha")
+        await wait_until(lambda: body_of(mailbox, bid.email("alpha"), "Write the 'delivery'"))
+        assert (
+            "they have withdrawn" in body_of(mailbox, bid.email("alpha"), "Write the 'delivery'")[0]
+        )
+        await write_and_approve(bid, {"summary": "beta", "delivery": "alpha"})
+        state = await bid.reach("agreement")
+    assert state.agreement.parties == [bid.org("alpha"), bid.org("beta")]
+    assert "Gamma Trust" not in state.agreement.text
+    assert any("Gamma Trust has withdrawn" in s for s in subjects(mailbox, bid.email("alpha")))
+
+
+async def test_a_returned_contribution_goes_back_with_comments_and_its_resubmission_is_approved(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_drafting(bid)
+        await assign(bid, env, PLAN)
+        h = bid.handle
+        await h.execute_update(
+            BidWorkflow.submit_contribution,
+            a.ContributionInput(actor=bid.org("beta"), section="summary", body="First go"),
+        )
+        returned = await h.execute_update(
+            BidWorkflow.review_contribution,
+            a.ReviewInput(
+                actor=bid.org("alpha"),
+                section="summary",
+                approve=False,
+                comments="Add the outcomes you will measure",
+            ),
+        )
+        assert returned["sections"]["summary"] == "returned"
+        await wait_until(
+            lambda: len(body_of(mailbox, bid.email("beta"), "Write the 'summary'")) == 2
+        )
+        assert "Add the outcomes" in body_of(mailbox, bid.email("beta"), "Write the 'summary'")[1]
+        await h.execute_update(
+            BidWorkflow.submit_contribution,
+            a.ContributionInput(actor=bid.org("beta"), section="summary", body="With outcomes"),
+        )
+        await h.execute_update(
+            BidWorkflow.review_contribution,
+            a.ReviewInput(actor=bid.org("alpha"), section="summary", approve=True),
+        )
+        state = await bid.state()
+    assert (state.sections["summary"].status, state.sections["summary"].version) == ("approved", 2)
+    async with sessions() as session:
+        rows = (
+            await session.scalars(
+                select(Contribution)
+                .where(Contribution.bid_id == h.id)
+                .order_by(Contribution.version)
+            )
+        ).all()
+    assert [(r.version, r.body, r.review) for r in rows] == [
+        (1, "First go", "returned"),
+        (2, "With outcomes", "approved"),
+    ]
+    assert rows[0].review_comments == "Add the outcomes you will measure"
+
+
+async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_and_coordinator(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_drafting(bid)
+        await assign(bid, env, {"summary": "beta"}, due_days=4)
+        await env.sleep(days(3.5))  # reminders at 2 and 3 days before... then daily
+        await wait_until(lambda: len(subjects(mailbox, bid.email("beta"))) >= 4)
+        reminders = [s for s in subjects(mailbox, bid.email("beta")) if s.startswith("Reminder")]
+        assert len(reminders) == 2, subjects(mailbox, bid.email("beta"))
+        await env.sleep(days(1))
+        overdue = "Needs your decision: Write the 'summary' section is overdue"
+        for address in (bid.email("alpha"), bid.coordinator):
+            await wait_until(lambda a=address: any(overdue in s for s in subjects(mailbox, a)))
+        state = await bid.state()
+    assert any(e.action == "task_overdue" and e.detail["key"] == "summary" for e in state.timeline)
+    assert state.sections["summary"].status == "assigned"  # still owed: the lead decides
+
+
+async def test_the_local_authority_returns_the_bid_to_drafting_and_then_approves(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_agreement(bid, env)
+        await sign_all(bid, env)
+        await bid.reach("la_signoff")
+        await bid.handle.execute_update(
+            BidWorkflow.local_authority_decision,
+            a.LocalAuthorityDecision(
+                actor="local-authority",
+                approve=False,
+                comments="Name the safeguarding lead",
+                sections=["delivery"],
+            ),
+        )
+        state = await bid.reach("drafting")
+        assert state.sections["delivery"].status == "returned"
+        assert state.sections["summary"].status == "approved"
+        await wait_until(
+            lambda: len(body_of(mailbox, bid.email("gamma"), "Write the 'delivery'")) == 2
+        )
+        assert (
+            "Name the safeguarding lead"
+            in body_of(mailbox, bid.email("gamma"), "Write the 'delivery'")[1]
+        )
+        await write_and_approve(bid, {"delivery": "gamma"})
+        state = await bid.reach("la_signoff")
+        assert state.agreement.version == 1  # the parties did not change: the signatures stand
+        await bid.handle.execute_update(
+            BidWorkflow.local_authority_decision,
+            a.LocalAuthorityDecision(actor="local-authority", approve=True),
+        )
+        await bid.reach("submission")
+    assert len([s for s in subjects(mailbox, bid.local_authority) if "Sign off the bid" in s]) == 2
