@@ -62,6 +62,7 @@ class BidAgreementStage(BidEffects):
             version_hash=doc.version_hash,
             text=doc.text,
             parties=parties,
+            comments=s.agreement.comments if s.agreement else [],  # each names its version
             comment_until=comment_until,
         )
         s.deadlines["agreement_comments"] = comment_until
