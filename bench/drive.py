@@ -1,0 +1,238 @@
+"""Drive bids through their stages with the same Updates a person's answers send.
+
+Shared by the lifecycle and scale benchmarks. Every call is counted, so a benchmark can set
+the round trips it made against the minimum the stages need.
+"""
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert
+from temporalio.client import Client, WorkflowHandle
+
+from bench.stack import Stack
+from models import bid_answers as a
+from models.bid import BidInput, BidState, Timetable
+from models.opportunity import OpportunityNotice
+from models.tables import Contact, Organisation
+from workflows.bid import BidWorkflow
+
+# Short windows, so a whole lifecycle runs in seconds on the real (not time-skipping) server.
+FAST = Timetable(comment_window=timedelta(seconds=1))
+POLL_SECONDS = 0.02
+
+
+@dataclass
+class Cohort:
+    """The members one benchmark's bids circulate to: a lead and its partners."""
+
+    theme: str
+    lead: str
+    partners: list[str]
+
+    @property
+    def everyone(self) -> list[str]:
+        return [self.lead, *self.partners]
+
+
+async def add_cohort(stack: Stack, partners: int) -> Cohort:
+    tag = uuid.uuid4().hex[:8]
+    cohort = Cohort(f"bench-{tag}", f"lead-{tag}", [f"p{i:02d}-{tag}" for i in range(partners)])
+    async with stack.sessions() as session, session.begin():
+        for org in cohort.everyone:
+            await session.execute(
+                insert(Organisation).values(
+                    id=org,
+                    name=org,
+                    status="full",
+                    themes=[cohort.theme],
+                    localities=["Easington"],
+                    willing_to_lead=org == cohort.lead,
+                    staff=5,
+                    volunteers=5,
+                    proforma={"track_record": ["grant"]},
+                )
+            )
+            await session.execute(
+                insert(Contact).values(
+                    organisation_id=org, name=org, email=f"{org}@example.org", is_primary=True
+                )
+            )
+    return cohort
+
+
+@dataclass
+class Driver:
+    client: Client
+    task_queue: str
+    cohort: Cohort
+    sections: int = 6
+    round_trips: int = 0
+    polls: int = 0
+    ids: list[str] = field(default_factory=list)
+
+    async def start(self, interest_window: timedelta = timedelta(days=14)) -> WorkflowHandle:
+        now = datetime.now(UTC)
+        bid_id = f"bench-bid-{uuid.uuid4().hex[:12]}"
+        notice = OpportunityNotice(
+            id=f"opp-{bid_id}",
+            funder="Big Lottery Fund",
+            title="Improving Futures",
+            themes=[self.cohort.theme],
+            submission_deadline=now + timedelta(days=60),
+            interest_cutoff=now + interest_window,
+            required_sections=[f"section-{i}" for i in range(self.sections)],
+            min_partners=1,
+            max_partners=len(self.cohort.partners),
+            la_signoff_required=True,
+        )
+        handle = await self.client.start_workflow(
+            BidWorkflow.run,
+            BidInput(
+                bid_id=bid_id,
+                notice=notice,
+                coordinator_email="coordinator@example.org",
+                local_authority_email="la@example.org",
+                timetable=FAST,
+            ),
+            id=bid_id,
+            task_queue=self.task_queue,
+        )
+        self.round_trips += 1
+        self.ids.append(bid_id)
+        return handle
+
+    async def update(self, handle: WorkflowHandle, update, answer) -> None:
+        await handle.execute_update(update, answer)
+        self.round_trips += 1
+
+    async def reach(self, handle: WorkflowHandle, stage: str, after: str | None = None) -> BidState:
+        """Poll until the bid is at `stage` (and, if given, has recorded the action `after`)."""
+        while True:
+            state = await handle.query(BidWorkflow.state)
+            self.polls += 1
+            if state.stage == stage and (
+                after is None or any(e.action == after for e in state.timeline)
+            ):
+                return state
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def to_partner_signup(self, handle: WorkflowHandle, everyone_answers: bool) -> None:
+        c = self.cohort
+        await self.reach(handle, "notice", after="notice_circulated")
+        await self.update(
+            handle,
+            BidWorkflow.express_interest,
+            a.ExpressionOfInterest(actor=c.lead, answer="lead"),
+        )
+        if everyone_answers:
+            for org in c.partners:
+                await self.update(
+                    handle,
+                    BidWorkflow.express_interest,
+                    a.ExpressionOfInterest(actor=org, answer="partner"),
+                )
+        await self.reach(handle, "decision")
+        await self.update(
+            handle,
+            BidWorkflow.decide_bid,
+            a.BidDecision(actor="coordinator", go=True, reasons="Good fit"),
+        )
+        await self.reach(handle, "lead_selection")
+        await self.update(
+            handle,
+            BidWorkflow.choose_lead,
+            a.LeadChoice(actor="coordinator", organisation_id=c.lead),
+        )
+        await self.reach(handle, "partner_signup")
+        await self.update(
+            handle,
+            BidWorkflow.invite_partners,
+            a.Invitations(actor=c.lead, organisation_ids=c.partners),
+        )
+
+    async def full_lifecycle(self) -> None:
+        """Notice to award: every stage, every partner answering."""
+        c = self.cohort
+        handle = await self.start()
+        await self.to_partner_signup(handle, everyone_answers=True)
+        for org in c.partners:
+            await self.update(
+                handle, BidWorkflow.answer_invitation, a.InvitationAnswer(actor=org, accept=True)
+            )
+        await self.reach(handle, "drafting")
+        await self._draft(handle)
+        state = await self.reach(handle, "agreement")
+        assert state.agreement is not None
+        wait = (state.agreement.comment_until - datetime.now(UTC)).total_seconds()
+        await asyncio.sleep(max(wait, 0) + 0.05)
+        for org in c.everyone:
+            await self.update(
+                handle,
+                BidWorkflow.sign_agreement,
+                a.SignatureInput(
+                    actor=org,
+                    version_hash=state.agreement.version_hash,
+                    signer_name="Chair",
+                    signer_role="Chair",
+                ),
+            )
+        await self.reach(handle, "la_signoff")
+        await self.update(
+            handle,
+            BidWorkflow.local_authority_decision,
+            a.LocalAuthorityDecision(actor="local-authority", approve=True),
+        )
+        await self.reach(handle, "submission")
+        await self.update(
+            handle,
+            BidWorkflow.record_submission,
+            a.SubmissionInput(actor=c.lead, reference="IF-2026-001"),
+        )
+        await self.reach(handle, "award")
+        await self.update(
+            handle,
+            BidWorkflow.record_outcome,
+            a.OutcomeInput(
+                actor="coordinator", awarded=True, value=500000, start_date=date(2027, 4, 1)
+            ),
+        )
+        await handle.result()
+        self.round_trips += 1
+
+    async def _draft(self, handle: WorkflowHandle) -> None:
+        c = self.cohort
+        due = datetime.now(UTC) + timedelta(days=10)
+        plan = {f"section-{i}": c.partners[i % len(c.partners)] for i in range(self.sections)}
+        await self.update(
+            handle,
+            BidWorkflow.assign_sections,
+            a.SectionAssignments(
+                actor=c.lead,
+                assignments=[
+                    a.SectionAssignment(section=s, organisation_id=o, due=due)
+                    for s, o in plan.items()
+                ],
+            ),
+        )
+        for section, org in plan.items():
+            await self.update(
+                handle,
+                BidWorkflow.submit_contribution,
+                a.ContributionInput(actor=org, section=section, body="Our part."),
+            )
+            await self.update(
+                handle,
+                BidWorkflow.review_contribution,
+                a.ReviewInput(actor=c.lead, section=section, approve=True),
+            )
+
+
+def minimum_round_trips(partners: int, sections: int) -> int:
+    """What the stages need at least: start; every member's interest; decision; lead; invite;
+    every acceptance; assignment; a contribution and a review per section; every signature;
+    sign-off; submission; outcome; the result."""
+    members = partners + 1
+    return 1 + members + 1 + 1 + 1 + partners + 1 + 2 * sections + members + 1 + 1 + 1 + 1
