@@ -5,24 +5,22 @@ Routers: `routes/tasks.py` (the one-click task pages from e-mail), `routes/sign_
 bids and framework) and `routes/api.py` (the same actions as JSON, schema at /openapi.json).
 """
 
-import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
-from deploy.mailbox import read_folder
 from settings import Settings
 from web.health import check_all
-from web.routes import api, console, dashboard, sign_in, tasks
+from web.routes import api, console, dashboard, dev_mail, sign_in, tasks
 from web.services import Services, Unavailable
 from web.task_forms import MAX_ATTACHMENT_BYTES
-from web.templating import TEMPLATES, message
+from web.templating import message
 
 __all__ = ["Services", "create_app"]
 
@@ -48,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Consortia", description=API_DESCRIPTION, lifespan=lifespan)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (tasks, sign_in, console, dashboard, api):
+    for module in (tasks, sign_in, console, dashboard, api, dev_mail):
         app.include_router(module.router)
     _add_error_pages(app)
 
@@ -58,32 +56,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         checks = await check_all(services.engine, services.temporal, services.mailer)
         healthy = all(check["ok"] for check in checks.values())
         return JSONResponse({"ok": healthy, **checks}, status_code=200 if healthy else 503)
-
-    @app.get("/dev/mail", response_class=HTMLResponse, include_in_schema=False)
-    async def dev_mail(request: Request) -> HTMLResponse:
-        """Every message the development mail server kept, newest first."""
-        folder = _dev_mail_folder(settings)
-        messages = await asyncio.to_thread(read_folder, folder)
-        return TEMPLATES.TemplateResponse(request, "dev_mail.html", {"messages": messages})
-
-    @app.get("/dev/mail/{name}", response_class=HTMLResponse, include_in_schema=False)
-    async def dev_mail_message(request: Request, name: str) -> HTMLResponse:
-        folder = _dev_mail_folder(settings)
-        found = [m for n, m in await asyncio.to_thread(read_folder, folder) if n == name]
-        if not found:
-            raise HTTPException(404, "No such message")
-        message = found[0]
-        html = message.get_body(("html",))
-        text = message.get_body(("plain",))
-        return TEMPLATES.TemplateResponse(
-            request,
-            "dev_mail_message.html",
-            {
-                "message": message,
-                "html": html.get_content() if html else None,
-                "text": text.get_content() if text else "",
-            },
-        )
 
     return app
 
@@ -122,9 +94,3 @@ def _add_error_pages(app: FastAPI) -> None:
 
 def jsonable_errors(error: RequestValidationError) -> list[dict]:
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
-
-
-def _dev_mail_folder(settings: Settings) -> Path:
-    if settings.dev_mail_dir is None:
-        raise HTTPException(404, "The development mailbox is off: SMTP_HOST names a real relay")
-    return settings.dev_mail_dir

@@ -37,43 +37,8 @@ async def drive_demo_bid(client: Client, settings: Settings, sessions) -> DemoBi
     now = datetime.now().astimezone()
     bid_id = await start_bid(client, settings, sessions, "improving-futures", now)
     h = client.get_workflow_handle(bid_id)
-    state = await _reach(h, "notice")
-    members = list(state.members.values())
-    for member in members:
-        answer = "lead" if member.willing_to_lead else "partner"
-        await h.execute_update(
-            "express_interest", a.ExpressionOfInterest(actor=member.organisation_id, answer=answer)
-        )
-    await _reach(h, "decision")
-    await h.execute_update(
-        "decide_bid",
-        a.BidDecision(
-            actor="coordinator",
-            go=True,
-            fit=4,
-            capacity=4,
-            value_for_effort=4,
-            eligibility=5,
-            reasons="Strong local fit",
-        ),
-    )
-    state = await _reach(h, "lead_selection")
-    lead = state.candidates[0].organisation_id
-    await h.execute_update("choose_lead", a.LeadChoice(actor="coordinator", organisation_id=lead))
-    await _reach(h, "partner_signup")
-    others = [m.organisation_id for m in members if m.organisation_id != lead]
-    invited, waiting = others[:3], others[3:4]
-    await h.execute_update(
-        "invite_partners", a.Invitations(actor=lead, organisation_ids=invited + waiting)
-    )
-    for org in invited:
-        await h.execute_update("answer_invitation", a.InvitationAnswer(actor=org, accept=True))
-    await h.execute_update(
-        "answer_invitation",
-        a.InvitationAnswer(actor=waiting[0], accept=False, note="No capacity this quarter"),
-    )
+    lead, team = await _assemble(h)
     state = await _reach(h, "drafting")
-    team = [lead, *invited]
     due = now + timedelta(days=10)
     assignments = [
         a.SectionAssignment(section=key, organisation_id=team[i % len(team)], due=due)
@@ -82,31 +47,53 @@ async def drive_demo_bid(client: Client, settings: Settings, sessions) -> DemoBi
     await h.execute_update(
         "assign_sections", a.SectionAssignments(actor=lead, assignments=assignments)
     )
-    first, second = assignments[1], assignments[2]
-    await h.execute_update(
-        "submit_contribution",
-        a.ContributionInput(
-            actor=first.organisation_id,
-            section=first.section,
-            body="Families in Sedgefield and Easington with several needs at once are seen "
-            "by five services and helped by none.",
-        ),
+    returned, submitted = assignments[1], assignments[2]
+    await _submit(h, returned, NEED)
+    review = a.ReviewInput(actor=lead, section=returned.section, approve=False, comments=COMMENT)
+    await h.execute_update("review_contribution", review)
+    await _submit(h, submitted, MODEL)
+    return DemoBid(bid_id, lead, returned.organisation_id, returned.section, now)
+
+
+async def _assemble(h: WorkflowHandle) -> tuple[str, list[str]]:
+    """Interest from every member, go, the best candidate as lead, three partners in and one
+    declining: the lead and its team."""
+    members = list((await _reach(h, "notice")).members.values())
+    for m in members:
+        answer = "lead" if m.willing_to_lead else "partner"
+        await h.execute_update(
+            "express_interest", a.ExpressionOfInterest(actor=m.organisation_id, answer=answer)
+        )
+    await _reach(h, "decision")
+    go = a.BidDecision(
+        actor="coordinator", go=True, fit=4, capacity=4, value_for_effort=4, eligibility=5
     )
+    await h.execute_update("decide_bid", go)
+    lead = (await _reach(h, "lead_selection")).candidates[0].organisation_id
+    await h.execute_update("choose_lead", a.LeadChoice(actor="coordinator", organisation_id=lead))
+    await _reach(h, "partner_signup")
+    others = [m.organisation_id for m in members if m.organisation_id != lead]
+    team, declining = others[:3], others[3]
     await h.execute_update(
-        "review_contribution",
-        a.ReviewInput(
-            actor=lead,
-            section=first.section,
-            approve=False,
-            comments="Please add the numbers from the 2024 needs assessment.",
-        ),
+        "invite_partners", a.Invitations(actor=lead, organisation_ids=[*team, declining])
     )
-    await h.execute_update(
-        "submit_contribution",
-        a.ContributionInput(
-            actor=second.organisation_id,
-            section=second.section,
-            body="One key worker per family, backed by the partners' specialists.",
-        ),
+    for org in team:
+        await h.execute_update("answer_invitation", a.InvitationAnswer(actor=org, accept=True))
+    no = a.InvitationAnswer(actor=declining, accept=False, note="No capacity this quarter")
+    await h.execute_update("answer_invitation", no)
+    return lead, [lead, *team]
+
+
+async def _submit(h: WorkflowHandle, assignment: a.SectionAssignment, body: str) -> None:
+    contribution = a.ContributionInput(
+        actor=assignment.organisation_id, section=assignment.section, body=body
     )
-    return DemoBid(bid_id, lead, first.organisation_id, first.section, now)
+    await h.execute_update("submit_contribution", contribution)
+
+
+NEED = (
+    "Families in Sedgefield and Easington with several needs at once are seen by five "
+    "services and helped by none."
+)
+COMMENT = "Please add the numbers from the 2024 needs assessment."
+MODEL = "One key worker per family, backed by the partners' specialists."
