@@ -24,7 +24,7 @@ from models.directory import (
     KnownProvider,
     MemberMatch,
 )
-from models.entry_criteria import proforma_problems
+from models.entry_criteria import proforma_problems, unknown_criteria
 from models.framework import Framework, load_framework
 from models.membership import (
     Assessment,
@@ -55,6 +55,9 @@ class MemberClient:
         self._settings = settings
         self._task_queue = task_queue or settings.temporal_task_queue
         self.framework = framework or load_framework(settings.framework_file)
+        unknown = unknown_criteria(self.framework)
+        if unknown:  # the workflow could not assess against them: refuse here, not there
+            raise ValueError(f"the framework names unknown entry criteria: {', '.join(unknown)}")
 
     def handle(self, organisation_id: str) -> WorkflowHandle:
         return self._client.get_workflow_handle_for(

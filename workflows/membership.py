@@ -30,7 +30,8 @@ class MembershipWorkflow:
     """An organisation's membership: assessed, admitted, signposted, renewed, suspended, left.
 
     Updates: submit_proforma (first and resubmitted), update_proforma (renewal), override
-    (coordinator, with a reason), leave. Query: state. Reminders and lapses are durable timers.
+    (coordinator, with a reason; holds until the next proforma), leave. Query: state.
+    Reminders (to resubmit, to renew) and lapses (suspension) are durable timers.
     """
 
     @workflow.init
@@ -159,8 +160,6 @@ class MembershipWorkflow:
                 f"This organisation is already {status}: send a renewal update instead.",
                 "AlreadyMember",
             )
-        if status == "applicant" and self._state.proforma is not None:
-            raise _refuse("This proforma is already being assessed.", "AlreadySubmitted")
         self._check_proforma(proforma)
 
     def _check_update(self, proforma: Proforma) -> None:

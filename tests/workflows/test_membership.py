@@ -1,6 +1,7 @@
 """Joining the framework: admission, associate membership, signposting and resubmission,
 and answers refused with nothing recorded. Real Temporal (time-skipping), PostgreSQL, SMTP."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -13,6 +14,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from members import MemberClient, refusal
+from models.framework import EntryCriterion, Framework
 from models.membership import ContactPerson, PastWork, Proforma
 from models.tables import AuditEntry, Organisation
 from tests.helpers import wait_until
@@ -273,3 +275,28 @@ async def test_members_are_findable_by_status_on_the_dev_server(
             ]
 
         await wait_until(listed, within=15)
+
+
+async def test_two_proformas_sent_at_once_are_assessed_once(
+    members, time_skipping_env, sessions, mailbox
+):
+    org = new_org()
+    proforma = ready_proforma(org, await today(time_skipping_env))
+
+    results = await asyncio.gather(
+        members.submit(org, proforma), members.submit(org, proforma), return_exceptions=True
+    )
+
+    refused = [r for r in results if isinstance(r, WorkflowUpdateFailedError)]
+    assert [r.outcome for r in results if not isinstance(r, Exception)] == ["full"]
+    assert [refusal(r) for r in refused] == [
+        "This organisation is already full: send a renewal update instead."
+    ]
+    assert len(await audit(sessions, org)) == 1
+    assert len(mailbox.to(f"ann@{org}.example.org")) == 1
+
+
+def test_a_framework_with_an_unknown_criterion_is_refused_before_any_workflow(settings):
+    framework = Framework(criteria=[EntryCriterion(key="has_a_website")])
+    with pytest.raises(ValueError, match="unknown entry criteria: has_a_website"):
+        MemberClient(client=None, settings=settings, framework=framework)  # type: ignore[arg-type]
