@@ -1,0 +1,164 @@
+"""1,000 live bids on one machine, each with 20 partners invited and not yet answering.
+
+Reports the worker's peak memory (a separate `python worker.py` process, as in production),
+the Temporal event-history size per bid, and the coordinator dashboard's list query time
+(p50, p99) over those bids in PostgreSQL; the baseline of the same run is printed with them.
+
+`python -m bench.scale [--bids N] [--partners N] [--in-flight N]`
+"""
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import psutil
+from sqlalchemy import func, select
+
+from bench import baseline
+from bench.drive import Driver, add_cohort
+from bench.stack import Stack, bench_stack, machine, percentile
+from models.tables import BidPartner
+from web.queries import list_bids
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PeakMemory(threading.Thread):
+    """Samples a process's resident memory (with its children) every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.process, self.peak, self.running = psutil.Process(pid), 0, True
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                rss = self.process.memory_info().rss
+            except psutil.Error:
+                return
+            self.peak = max(self.peak, rss)
+            time.sleep(0.2)
+
+
+def start_worker(stack: Stack, queue: str) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=stack.settings.database_url.get_secret_value(),
+        TEMPORAL_ADDRESS=stack.client.service_client.config.target_host,
+        TEMPORAL_TASK_QUEUE=queue,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(stack.settings.smtp_port),
+    )
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "worker.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def measure(
+    stack: Stack,
+    bids: int = 1000,
+    partners: int = 20,
+    in_flight: int = 50,
+    base: dict | None = None,
+) -> dict:
+    base = base or await baseline.measure(stack.client, workflows=100, updates=200)
+    queue = f"scale-{uuid.uuid4()}"
+    cohort = await add_cohort(stack, partners)
+    worker = start_worker(stack, queue)
+    memory = PeakMemory(worker.pid)
+    memory.start()
+    idle_rss = 0
+    try:
+        await asyncio.sleep(3)
+        idle_rss = memory.peak
+        driver = Driver(stack.client, queue, cohort, sections=6)
+        limit = asyncio.Semaphore(in_flight)
+
+        async def one() -> None:
+            async with limit:
+                handle = await driver.start(interest_window=timedelta(seconds=10))
+                await driver.to_partner_signup(handle, everyone_answers=False)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(bids)))
+        drive_s = time.perf_counter() - started
+        await asyncio.sleep(5)  # let the invitations' e-mails and read-model writes settle
+        sizes = [
+            len((await stack.client.get_workflow_handle(i).fetch_history()).events)
+            for i in driver.ids
+        ]
+        async with stack.sessions() as session:
+            outstanding = await session.scalar(
+                select(func.count()).select_from(BidPartner).where(BidPartner.status == "invited")
+            )
+        samples = []
+        for _ in range(50):
+            t = time.perf_counter()
+            rows = await list_bids(stack.sessions)
+            samples.append((time.perf_counter() - t) * 1000)
+    finally:
+        memory.running = False
+        worker.terminate()
+        worker.wait(timeout=30)
+    return {
+        **base,
+        "bids": bids,
+        "partners": partners,
+        "drive_s": drive_s,
+        "outstanding_invitations": outstanding,
+        "listed": len(rows),
+        "worker_idle_mib": idle_rss / 2**20,
+        "worker_peak_mib": memory.peak / 2**20,
+        "events_max": max(sizes),
+        "events_mean": sum(sizes) / len(sizes),
+        "list_p50_ms": percentile(samples, 50),
+        "list_p99_ms": percentile(samples, 99),
+    }
+
+
+def report(f: dict) -> None:
+    baseline.report(f)
+    print(
+        f"scale: {f['bids']} live bids x {f['partners']} partners invited: "
+        f"{f['outstanding_invitations']} outstanding invitations in the read model "
+        f"(driven in {f['drive_s']:.0f} s)"
+    )
+    print(
+        f"  worker memory: idle {f['worker_idle_mib']:.0f} MiB, peak {f['worker_peak_mib']:.0f} "
+        f"MiB ({f['worker_peak_mib'] / 1024:.2f} GiB; target < 1 GiB)"
+    )
+    print(
+        f"  history per bid: mean {f['events_mean']:.0f} events, max {f['events_max']} "
+        f"(target < 10,000; Temporal's limit 51,200)"
+    )
+    print(
+        f"  dashboard list of {f['listed']} bids: p50 {f['list_p50_ms']:.1f} ms, p99 "
+        f"{f['list_p99_ms']:.1f} ms (target p99 < 50 ms; "
+        f"{f['list_p99_ms'] / f['update_p99_ms']:.1f}x the Update p99)"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bids", type=int, default=1000)
+    parser.add_argument("--partners", type=int, default=20)
+    parser.add_argument("--in-flight", type=int, default=50)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    async with bench_stack() as stack:
+        report(await measure(stack, args.bids, args.partners, args.in_flight))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
