@@ -187,7 +187,7 @@ async def start_bid(
         interest_cutoff=now + timedelta(days=interest_days),
         required_sections=list(sections),
         min_partners=min_partners,
-        max_partners=5,
+        max_partners=max(5, min_partners),
         allow_fewer_partners=allow_fewer,
         la_signoff_required=la_signoff,
     )

@@ -1,0 +1,174 @@
+"""History sizes: a 50-partner bid through every stage, and six months of daily reminders,
+stay far inside Temporal's limits (51,200 events, 2,000 Updates, 2,000 pending children)."""
+
+import asyncio
+import uuid
+
+from temporalio.api.enums.v1 import EventType
+
+from models import bid_answers as a
+from models.bid_tasks import ChaseInput
+from models.task import TaskLink
+from tests.helpers import wait_until
+from tests.workflows.bid_support import bid_worker, days, start_bid
+from workflows.bid import BidWorkflow
+from workflows.bid_task import ChaseWorkflow
+
+PARTNERS = 50
+
+
+async def event_types(handle) -> list[int]:
+    return [event.event_type async for event in handle.fetch_history_events()]
+
+
+async def together(calls) -> None:
+    """Answers arriving at the same time, as they do from fifty inboxes."""
+    await asyncio.gather(*calls)
+
+
+async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    names = [f"p{n:02d}" for n in range(PARTNERS)]
+    sections = tuple(f"section_{n:02d}" for n in range(PARTNERS))
+    members = {"lead": {"lead": True, "staff": 30, "track": 5}, **{n: {} for n in names}}
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(
+            env,
+            sessions,
+            task_queue,
+            members,
+            sections=sections,
+            min_partners=PARTNERS,
+            la_signoff=True,
+        )
+        h, lead = bid.handle, bid.org("lead")
+        await h.execute_update(
+            BidWorkflow.express_interest, a.ExpressionOfInterest(actor=lead, answer="lead")
+        )
+        await together(
+            h.execute_update(
+                BidWorkflow.express_interest,
+                a.ExpressionOfInterest(actor=bid.org(n), answer="partner"),
+            )
+            for n in names
+        )
+        await bid.reach("decision")
+        await h.execute_update(
+            BidWorkflow.decide_bid, a.BidDecision(actor="coordinator", go=True, reasons="Fits")
+        )
+        await bid.reach("lead_selection")
+        await h.execute_update(
+            BidWorkflow.choose_lead, a.LeadChoice(actor="coordinator", organisation_id=lead)
+        )
+        await bid.reach("partner_signup")
+        for batch in (names[:25], names[25:]):
+            await h.execute_update(
+                BidWorkflow.invite_partners,
+                a.Invitations(actor=lead, organisation_ids=[bid.org(n) for n in batch]),
+            )
+        await together(
+            h.execute_update(
+                BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org(n), accept=True)
+            )
+            for n in names
+        )
+        await bid.reach("drafting")
+        now = await env.get_current_time()
+        await h.execute_update(
+            BidWorkflow.assign_sections,
+            a.SectionAssignments(
+                actor=lead,
+                assignments=[
+                    a.SectionAssignment(section=s, organisation_id=bid.org(n), due=now + days(20))
+                    for s, n in zip(sections, names, strict=True)
+                ],
+            ),
+        )
+        await together(
+            h.execute_update(
+                BidWorkflow.submit_contribution,
+                a.ContributionInput(actor=bid.org(n), section=s, body="Draft"),
+            )
+            for s, n in zip(sections, names, strict=True)
+        )
+        await together(
+            h.execute_update(
+                BidWorkflow.review_contribution, a.ReviewInput(actor=lead, section=s, approve=True)
+            )
+            for s in sections
+        )
+        state = await bid.reach("agreement")
+        await env.sleep(days(3))
+        await together(
+            h.execute_update(
+                BidWorkflow.sign_agreement,
+                a.SignatureInput(
+                    actor=org,
+                    version_hash=state.agreement.version_hash,
+                    signer_name="Chair",
+                    signer_role="Chair",
+                ),
+            )
+            for org in state.agreement.parties
+        )
+        await bid.reach("la_signoff")
+        await h.execute_update(
+            BidWorkflow.local_authority_decision,
+            a.LocalAuthorityDecision(actor="local-authority", approve=True),
+        )
+        await bid.reach("submission")
+        await h.execute_update(
+            BidWorkflow.record_submission, a.SubmissionInput(actor=lead, reference="BIG-50")
+        )
+        await bid.reach("award")
+        await h.execute_update(
+            BidWorkflow.record_outcome,
+            a.OutcomeInput(
+                actor="coordinator", awarded=True, value=500000, start_date="2027-10-01"
+            ),
+        )
+        assert (await h.result()).stage == "awarded"
+        events = await event_types(h)
+    updates = events.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+    children = events.count(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+    print(f"\n50-partner bid: {len(events)} events, {updates} updates, {children} children")
+    assert updates >= 5 * PARTNERS  # every answer went through the bid
+    assert len(events) < 51_200 // 4  # far inside the limit, with room for returns and retries
+    assert updates < 2_000 // 4
+    assert children < 2_000 // 4
+
+
+async def test_six_months_of_daily_reminders_stay_in_one_small_child_history(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    tag = uuid.uuid4().hex[:8]
+    now = await env.get_current_time()
+    chase = ChaseInput(
+        bid_id=f"bid-{tag}",
+        task=TaskLink(
+            bid_id=f"bid-{tag}",
+            organisation_id="org",
+            kind="section",
+            key="s",
+            expires_at=now + days(200),
+        ),
+        to=f"slow-{tag}@example.org",
+        due=now + days(180),
+        context={"title": "Long bid", "heading": "Write the section", "body": "Please."},
+        remind_before=days(180),
+        remind_every=days(1),
+        escalate_to=[f"lead-{tag}@example.org"],
+    )
+    async with bid_worker(env, settings, sessions, task_queue):
+        handle = await env.client.start_workflow(
+            ChaseWorkflow.run, chase, id=f"chase-{tag}", task_queue=task_queue
+        )
+        result = await handle.result()  # the time-skipping server runs the six months through
+        events = await event_types(handle)
+    await wait_until(lambda: len(mailbox.to(chase.to)) == 181)  # the prompt and 180 reminders
+    print(f"\n180 daily reminders: {len(events)} events in the chase's history")
+    assert (result.status, result.reminders_sent) == ("overdue", 180)
+    assert len(events) < 51_200 // 10
