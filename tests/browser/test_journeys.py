@@ -63,6 +63,8 @@ async def test_a_partner_accepts_the_invitation_from_the_email_it_received(
     page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     await page.goto(url)
     await page.wait_for_selector("text=You are invited to join this consortium")
+    # Made for a phone: nothing wider than the screen.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await page.click("text=Accept the invitation")
     await page.wait_for_selector("text=your answer was recorded")
     assert (await bid.state()).partners[bid.org("beta")].status == "accepted"
