@@ -1,0 +1,180 @@
+"""A partner's answer through the HTTP API until the coordinator's read model shows it.
+
+Bids wait in partner sign-up with every partner invited; each partner accepts with
+`POST /api/tasks/{token}` on the web app (uvicorn, a separate process, as in production),
+and the clock stops when the `bid_partners` row the dashboard reads says "accepted".
+p50 and p99 under load (many answers in flight), against the bare Update round trip.
+
+`python -m bench.answer_latency [--bids N] [--partners N] [--in-flight N]`
+"""
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+from temporalio.worker import Worker
+
+from activities.task_links import sign_task_link
+from bench import baseline
+from bench.drive import Driver, add_cohort
+from bench.stack import Stack, _free_port, bench_stack, machine, percentile
+from models.tables import BidPartner
+from models.task import TaskLink
+from worker import WORKFLOWS, activities_for
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret-key"
+
+
+def start_web(stack: Stack, queue: str, port: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=stack.settings.database_url.get_secret_value(),
+        TEMPORAL_ADDRESS=stack.client.service_client.config.target_host,
+        TEMPORAL_TASK_QUEUE=queue,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(stack.settings.smtp_port),
+        SECRET_KEY=SECRET,
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "web.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+async def shown(stack: Stack, bid_id: str, org: str) -> bool:
+    async with stack.sessions() as session:
+        status = await session.scalar(
+            select(BidPartner.status).where(
+                BidPartner.bid_id == bid_id, BidPartner.organisation_id == org
+            )
+        )
+    return status == "accepted"
+
+
+async def measure(
+    stack: Stack, bids: int = 10, partners: int = 20, in_flight: int = 10, base: dict | None = None
+) -> dict:
+    base = base or await baseline.measure(stack.client, workflows=100, updates=200)
+    queue, port = f"latency-{uuid.uuid4()}", _free_port()
+    cohort = await add_cohort(stack, partners)
+    web = start_web(stack, queue, port)
+    settings = stack.settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    try:
+        async with Worker(
+            stack.client,
+            task_queue=queue,
+            workflows=WORKFLOWS,
+            activities=activities_for(settings, stack.sessions),
+        ):
+            driver = Driver(stack.client, queue, cohort)
+
+            async def prepare() -> str:
+                handle = await driver.start(interest_window=timedelta(seconds=5))
+                await driver.to_partner_signup(handle, everyone_answers=False)
+                return handle.id
+
+            bid_ids = await asyncio.gather(*(prepare() for _ in range(bids)))
+            expires = datetime.now(UTC) + timedelta(days=1)
+            answers = [
+                (
+                    b,
+                    org,
+                    sign_task_link(
+                        TaskLink(
+                            bid_id=b, organisation_id=org, kind="invitation", expires_at=expires
+                        ),
+                        SECRET,
+                    ),
+                )
+                for b in bid_ids
+                for org in cohort.partners
+            ]
+            latencies, posts = [], []
+            limit = asyncio.Semaphore(in_flight)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+                await _wait_for(http)
+
+                async def answer(bid_id: str, org: str, token: str) -> None:
+                    async with limit:
+                        started = time.perf_counter()
+                        response = await http.post(f"/api/tasks/{token}", json={"accept": "yes"})
+                        response.raise_for_status()
+                        posts.append((time.perf_counter() - started) * 1000)
+                        while not await shown(stack, bid_id, org):
+                            await asyncio.sleep(0.002)
+                        latencies.append((time.perf_counter() - started) * 1000)
+
+                await asyncio.gather(*(answer(*a) for a in answers))
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    return {
+        **base,
+        "answers": len(latencies),
+        "in_flight": in_flight,
+        "post_p50_ms": percentile(posts, 50),
+        "post_p99_ms": percentile(posts, 99),
+        "answer_p50_ms": percentile(latencies, 50),
+        "answer_p99_ms": percentile(latencies, 99),
+    }
+
+
+async def _wait_for(http: httpx.AsyncClient) -> None:
+    for _ in range(200):
+        try:
+            await http.get("/openapi.json")
+            return
+        except httpx.HTTPError:
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the web app did not start")
+
+
+def report(f: dict) -> None:
+    baseline.report(f)
+    print(
+        f"answer latency: {f['answers']} partner answers, {f['in_flight']} in flight, "
+        f"HTTP API to the dashboard's read model: p50 {f['answer_p50_ms']:.1f} ms, "
+        f"p99 {f['answer_p99_ms']:.1f} ms (the POST alone: p50 {f['post_p50_ms']:.1f}, "
+        f"p99 {f['post_p99_ms']:.1f} ms)"
+    )
+    print(
+        f"  ratio to the bare Update round trip: p50 "
+        f"{f['answer_p50_ms'] / f['update_p50_ms']:.1f}x, p99 "
+        f"{f['answer_p99_ms'] / f['update_p99_ms']:.1f}x (target p99 within 2x)"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bids", type=int, default=10)
+    parser.add_argument("--partners", type=int, default=20)
+    parser.add_argument("--in-flight", type=int, default=10)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    async with bench_stack() as stack:
+        report(await measure(stack, args.bids, args.partners, args.in_flight))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
