@@ -1,6 +1,8 @@
 """A section contribution through the pages: the partner submits from the e-mail's link, the
 lead returns it with comments from the console, the partner sees them and resubmits."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from models.tables import Attachment, Contribution
@@ -100,3 +102,21 @@ async def test_an_empty_or_oversized_contribution_is_refused_and_nothing_recorde
             await session.scalar(select(Attachment).where(Attachment.bid_id == bid.handle.id))
             is None
         )
+
+
+async def test_a_section_page_after_its_due_date_says_it_is_late_and_still_takes_it(
+    web, time_skipping_env, mailbox
+):
+    bid = await web.start_bid()
+    await to_drafting(bid, await time_skipping_env.get_current_time())
+    secret = web.settings.secret_key.get_secret_value()
+    token = await token_of_kind(mailbox, bid.email("beta"), "section", secret)
+    later = await time_skipping_env.get_current_time() + timedelta(days=11)
+
+    async def eleven_days_on():
+        return later
+
+    web.app.state.services.clock = eleven_days_on
+    page = await web.as_partner().get(f"/task/{token}")
+    assert "The deadline for this passed on" in page.text and "You can still answer" in page.text
+    assert 'name="body"' in page.text
