@@ -1,9 +1,11 @@
 """What the bid tests share: members in the directory, a notice, a worker, a started bid."""
 
+import os
 import uuid
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from temporalio.api.enums.v1 import IndexedValueType
@@ -230,3 +232,15 @@ def days(n: float) -> timedelta:
 
 def at(now: datetime, n: float) -> datetime:
     return now + timedelta(days=n)
+
+
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+
+
+async def keep_history(env: WorkflowEnvironment, workflow_id: str, name: str) -> None:
+    """With RECORD_HISTORIES=1, store the workflow's history as tests/histories/{name}.json,
+    for the replay test: the way to refresh them after an intended, patched change."""
+    if os.environ.get("RECORD_HISTORIES") != "1":
+        return
+    history = await env.client.get_workflow_handle(workflow_id).fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())

@@ -7,7 +7,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, sign_all, to_agreement
-from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
+from tests.workflows.bid_support import bid_worker, days, keep_history, start_bid, subjects
 from workflows.bid import BidWorkflow
 
 
@@ -70,6 +70,7 @@ async def test_an_unsigned_agreement_is_escalated_and_removing_the_partner_makes
         assert "please read and sign version 2" in str(refused.value.cause)
         await sign_all(bid, env, names=("alpha", "beta"))
         state = await bid.reach("la_signoff")
+        await keep_history(env, h.id, "bid_agreement_partner_removed")
     assert [c.version for c in state.agreement.comments] == [1]
     assert state.agreement.comments[0].text == "Clause 9: 90 days?"
     assert set(state.agreement.signatures) == {bid.org("alpha"), bid.org("beta")}

@@ -4,7 +4,7 @@ passes with no submission lapses the bid; the award, won or lost, is told to eve
 from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, assign, to_drafting, to_submission
-from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
+from tests.workflows.bid_support import bid_worker, days, keep_history, start_bid, subjects
 from workflows.bid import BidWorkflow
 
 
@@ -38,6 +38,7 @@ async def test_a_later_deadline_moves_every_timer_and_the_bid_lapses_only_at_the
         assert (await bid.state()).stage == "drafting"
         await env.sleep(days(20))  # past the new one
         outcome = await bid.handle.result()
+        await keep_history(env, bid.handle.id, "bid_deadline_moved_then_lapsed")
     assert outcome.stage == "lapsed"
     assert "No submission was recorded by the funder's deadline" in outcome.reason
     for address in (bid.email("alpha"), bid.email("beta"), bid.coordinator):

@@ -4,7 +4,14 @@ abandonment and no-go, each told to the people concerned."""
 from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, to_lead_selection, to_partner_signup
-from tests.workflows.bid_support import audit_actions, bid_worker, days, start_bid, subjects
+from tests.workflows.bid_support import (
+    audit_actions,
+    bid_worker,
+    days,
+    keep_history,
+    start_bid,
+    subjects,
+)
 from workflows.bid import BidWorkflow
 
 
@@ -69,6 +76,7 @@ async def test_no_go_closes_the_bid_and_tells_the_interested_members_why(
             ),
         )
         outcome = await bid.handle.result()
+        await keep_history(env, bid.handle.id, "bid_no_go")
     assert outcome.stage == "no_go"
     for name in ("alpha", "beta"):
         [closing] = [m for m in mailbox.to(bid.email(name)) if "We will not bid" in m["Subject"]]

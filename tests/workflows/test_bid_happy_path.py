@@ -6,7 +6,14 @@ from models import bid_answers as a
 from models.tables import Bid as BidRow
 from models.tables import BidPartner, Contribution, Signature
 from tests.helpers import wait_until
-from tests.workflows.bid_support import audit_actions, bid_worker, days, start_bid, subjects
+from tests.workflows.bid_support import (
+    audit_actions,
+    bid_worker,
+    days,
+    keep_history,
+    start_bid,
+    subjects,
+)
 from workflows.bid import BidWorkflow
 
 MEMBERS = {
@@ -122,6 +129,9 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
             ),
         )
         outcome = await h.result()
+        await keep_history(env, h.id, "bid_happy_path")
+        await keep_history(env, f"{h.id}/section/summary/1", "bid_chase_section")
+        await keep_history(env, f"{h.id}/mail/circulate", "bid_mailing_circulate")
     assert outcome.stage == "awarded"
 
     # What each party saw in their inbox.
