@@ -18,6 +18,7 @@ from temporalio.service import RPCError
 from settings import Settings
 from web.health import check_all
 from web.routes import api, console, dashboard, dev_mail, sign_in, tasks
+from web.security import add_security_headers
 from web.services import Services, Unavailable
 from web.task_forms import MAX_ATTACHMENT_BYTES
 from web.templating import message
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (tasks, sign_in, console, dashboard, api, dev_mail):
         app.include_router(module.router)
     _add_error_pages(app)
+    add_security_headers(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> JSONResponse:

@@ -18,6 +18,8 @@ async def test_partner_accepts_the_invitation_from_the_link_in_the_email(
 
     page = await client.get(f"/task/{token}")
     assert page.status_code == 200
+    assert page.headers["referrer-policy"] == "no-referrer"  # the token stays on this page
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert "You are invited to join this consortium" in page.text
     assert "Accept the invitation" in page.text
     assert bid.notice.title in page.text
