@@ -27,8 +27,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+def chromium_path() -> str | None:
+    return str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+
+
 def chromium_missing() -> str | None:
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
+    if chromium_path() is None:
         return "no /usr/bin/chromium: install Debian's chromium (.ci/run does) to run browser tests"
     try:
         import playwright.async_api  # noqa: F401
@@ -71,7 +75,8 @@ async def browser(live) -> AsyncIterator[object]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        executable = chromium_path()
+        chromium = await p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
