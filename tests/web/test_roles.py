@@ -133,6 +133,9 @@ async def test_the_dashboard_lists_overdue_bids_first_and_filters(web, time_skip
     assert page.index(overdue.handle.id) < page.index(waiting.handle.id)
     assert "OVERDUE: section" in page
     drafting = (await coordinator.get("/dashboard", params={"stage": "drafting"})).text
+    api = (await coordinator.get("/api/bids", params={"stage": "drafting"})).json()
+    assert overdue.handle.id in [b["id"] for b in api]
+    assert waiting.handle.id not in [b["id"] for b in api]
     assert overdue.handle.id in drafting and waiting.handle.id not in drafting
     by_funder = (await coordinator.get("/dashboard", params={"funder": "Big Lottery Fund"})).text
     assert overdue.handle.id in by_funder and waiting.handle.id in by_funder

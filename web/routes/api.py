@@ -74,14 +74,19 @@ async def session(request: Request, viewer: ApiViewer, services: ServicesDep) ->
 
 
 @router.get("/bids", response_model=list[BidListItem])
-async def bids(viewer: ApiViewer, services: ServicesDep) -> list[BidListItem]:
-    """The coordinator sees every bid; a lead sees the bids it leads."""
-    if viewer.is_coordinator:
-        rows = await list_bids(services.sessions)
-    elif viewer.organisation_id:
-        rows = await list_bids(services.sessions, lead_id=viewer.organisation_id)
-    else:
-        rows = []
+async def bids(
+    viewer: ApiViewer,
+    services: ServicesDep,
+    stage: str = "",
+    locality: str = "",
+    funder: str = "",
+) -> list[BidListItem]:
+    """The coordinator sees every bid; a lead sees the bids it leads. Overdue first."""
+    if not viewer.is_coordinator and not viewer.organisation_id:
+        return []
+    lead = None if viewer.is_coordinator else viewer.organisation_id
+    now = await services.now()
+    rows = await list_bids(services.sessions, stage, locality, funder, lead_id=lead, now=now)
     return [
         BidListItem(
             **{k: getattr(r, k) for k in ("id", "title", "funder", "stage", "lead_id")},
