@@ -1,9 +1,25 @@
 """The client side: connect to Temporal, start workflows, send answers, list and show."""
 
-from temporalio.client import Client
+import asyncio
+import json
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from models import bid_answers as answers
+from models.bid import BidInput, BidState
+from models.opportunity import OpportunityNotice
 from settings import Settings
+from workflows import search_attributes as sa
+from workflows.bid import BidWorkflow
 
 
 async def connect(settings: Settings) -> Client:
@@ -15,3 +31,202 @@ async def connect(settings: Settings) -> Client:
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
     )
+
+
+# --- bids -----------------------------------------------------------------------------------
+
+# Every Update of the bid workflow, by its command-line name: (the Update, its input model).
+UPDATES: dict[str, tuple[Callable, type[answers.Answer]]] = {
+    "express-interest": (BidWorkflow.express_interest, answers.ExpressionOfInterest),
+    "decide": (BidWorkflow.decide_bid, answers.BidDecision),
+    "choose-lead": (BidWorkflow.choose_lead, answers.LeadChoice),
+    "resolve-escalation": (BidWorkflow.resolve_escalation, answers.EscalationDecision),
+    "invite": (BidWorkflow.invite_partners, answers.Invitations),
+    "answer-invitation": (BidWorkflow.answer_invitation, answers.InvitationAnswer),
+    "assign-sections": (BidWorkflow.assign_sections, answers.SectionAssignments),
+    "submit-contribution": (BidWorkflow.submit_contribution, answers.ContributionInput),
+    "review": (BidWorkflow.review_contribution, answers.ReviewInput),
+    "comment": (BidWorkflow.comment_on_agreement, answers.AgreementCommentInput),
+    "sign": (BidWorkflow.sign_agreement, answers.SignatureInput),
+    "remove-partner": (BidWorkflow.remove_partner, answers.RemovePartner),
+    "la-decision": (BidWorkflow.local_authority_decision, answers.LocalAuthorityDecision),
+    "submit": (BidWorkflow.record_submission, answers.SubmissionInput),
+    "outcome": (BidWorkflow.record_outcome, answers.OutcomeInput),
+    "withdraw": (BidWorkflow.withdraw, answers.Withdrawal),
+    "move-deadline": (BidWorkflow.move_deadline, answers.DeadlineMove),
+    "cancel": (BidWorkflow.cancel, answers.Cancellation),
+}
+
+
+async def start_bid(client: Client, input: BidInput, task_queue: str) -> WorkflowHandle:
+    """Start one bid; its search attributes are set from the first moment."""
+    n = input.notice
+    return await client.start_workflow(
+        BidWorkflow.run,
+        input,
+        id=input.bid_id,
+        task_queue=task_queue,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.BID_STAGE, "notice"),
+                SearchAttributePair(sa.BID_OPPORTUNITY, n.id),
+                SearchAttributePair(sa.BID_DEADLINE, n.submission_deadline),
+            ]
+        ),
+    )
+
+
+async def send_answer(client: Client, bid_id: str, update: str, payload: dict) -> dict[str, Any]:
+    """Send one answer (validated here first); returns the bid's new summary. A refused
+    answer raises `WorkflowUpdateFailedError`, whose cause says why."""
+    method, model = UPDATES[update]
+    answer = model.model_validate(payload)
+    handle = client.get_workflow_handle_for(BidWorkflow.run, bid_id)
+    return await handle.execute_update(method, answer)
+
+
+async def show_bid(client: Client, bid_id: str) -> BidState:
+    return await client.get_workflow_handle_for(BidWorkflow.run, bid_id).query(BidWorkflow.state)
+
+
+async def list_bids(client: Client, stage: str | None = None) -> list[dict[str, Any]]:
+    """Bids with their stage, lead, opportunity and deadline, from the search attributes."""
+    query = "WorkflowType='BidWorkflow'" + (f" AND BidStage='{stage}'" if stage else "")
+    rows = []
+    async for execution in client.list_workflows(query):
+        attributes = execution.typed_search_attributes
+        deadline = attributes.get(sa.BID_DEADLINE)
+        rows.append(
+            {
+                "bid_id": execution.id,
+                "stage": attributes.get(sa.BID_STAGE),
+                "lead": attributes.get(sa.BID_LEAD),
+                "opportunity": attributes.get(sa.BID_OPPORTUNITY),
+                "deadline": deadline.isoformat() if deadline else None,
+                "status": execution.status.name if execution.status else None,
+            }
+        )
+    return rows
+
+
+# --- `consortia bid ...` -------------------------------------------------------------------
+
+bid_app = typer.Typer(help="Bids: start one, send answers, list and show.", no_args_is_help=True)
+PAYLOAD = typer.Argument(..., help="JSON text, @file.json, or - for standard input.")
+AS_JSON = typer.Option(False, "--json", help="Print JSON, for scripts.")
+
+
+def _read(payload: str) -> Any:
+    if payload == "-":
+        text = sys.stdin.read()
+    elif payload.startswith("@"):
+        text = Path(payload[1:]).read_text()
+    else:
+        text = payload
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        _fail(f"not JSON: {error}")
+
+
+def _fail(message: str) -> Any:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _run(work: Callable[[Client], Any]) -> Any:
+    async def main() -> Any:
+        return await work(await connect(Settings()))
+
+    try:
+        return asyncio.run(main())
+    except WorkflowUpdateFailedError as refused:
+        cause = refused.cause
+        _fail(getattr(cause, "message", None) or str(cause or refused))
+    except ValidationError as error:
+        _fail(str(error))
+
+
+def _notice(payload: str) -> OpportunityNotice:
+    try:
+        return OpportunityNotice.model_validate(_read(payload))
+    except ValidationError as error:
+        return _fail(str(error))
+
+
+@bid_app.command("opportunity")
+def opportunity(payload: str = PAYLOAD) -> None:
+    """Check an opportunity notice and print it as the bid will store it."""
+    typer.echo(_notice(payload).model_dump_json(indent=2))
+
+
+@bid_app.command("start")
+def start(
+    payload: str = PAYLOAD,
+    bid_id: str = typer.Option(None, help="Defaults to bid-<opportunity id>-<random>."),
+    as_json: bool = AS_JSON,
+) -> None:
+    """Start a bid on an opportunity notice: it is circulated to the matching members."""
+    notice, settings = _notice(payload), Settings()
+    input = BidInput(
+        bid_id=bid_id or f"bid-{notice.id}-{uuid.uuid4().hex[:6]}",
+        notice=notice,
+        coordinator_email=settings.coordinator_email,
+    )
+    _run(lambda client: start_bid(client, input, settings.temporal_task_queue))
+    typer.echo(json.dumps({"bid_id": input.bid_id}) if as_json else f"started {input.bid_id}")
+
+
+@bid_app.command("answer")
+def answer(
+    bid_id: str,
+    update: str = typer.Argument(..., help=f"One of: {', '.join(UPDATES)}."),
+    payload: str = PAYLOAD,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Send a human answer (or a coordinator override) to a bid."""
+    if update not in UPDATES:
+        _fail(f"unknown answer {update!r}; one of: {', '.join(UPDATES)}")
+    summary = _run(lambda client: send_answer(client, bid_id, update, _read(payload)))
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, default=str))
+    else:
+        typer.echo(f"{bid_id}: accepted; stage {summary['stage']}")
+
+
+@bid_app.command("list")
+def list_(
+    stage: str = typer.Option(None, help="Only bids at this stage, e.g. drafting."),
+    as_json: bool = AS_JSON,
+) -> None:
+    """List bids, newest first (from the search attributes)."""
+    rows = _run(lambda client: list_bids(client, stage))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    typer.echo(f"{'BID':40} {'STAGE':16} {'LEAD':20} DEADLINE")
+    for row in rows:
+        typer.echo(
+            f"{row['bid_id']:40} {row['stage'] or '-':16} {row['lead'] or '-':20} "
+            f"{row['deadline'] or '-'}"
+        )
+
+
+@bid_app.command("show")
+def show(bid_id: str, as_json: bool = AS_JSON) -> None:
+    """One bid's whole state: stage, deadlines, partners, outstanding tasks, timeline."""
+    state: BidState = _run(lambda client: show_bid(client, bid_id))
+    if as_json:
+        typer.echo(state.model_dump_json(indent=2, exclude={"members"}))
+        return
+    typer.echo(f"{state.bid_id}: {state.notice.title} ({state.notice.funder})")
+    typer.echo(f"stage: {state.stage}   lead: {state.lead_id or '-'}")
+    for name, moment in state.deadlines.items():
+        typer.echo(f"  deadline {name:20} {moment:%Y-%m-%d %H:%M}")
+    for partner in state.partners.values():
+        typer.echo(f"  partner  {partner.organisation_id:20} {partner.status}")
+    for task in state.outstanding:
+        due = f"{task.due:%Y-%m-%d}" if task.due else "-"
+        typer.echo(f"  owes     {task.owed_by:20} {task.kind} {task.key} (due {due})")
+    for event in state.timeline:
+        typer.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.actor:20} {event.action}")

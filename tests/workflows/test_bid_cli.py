@@ -1,0 +1,83 @@
+"""`consortia bid ...` against the dev server: start a bid from a notice file, answer,
+refuse a wrong answer with its reason, show and list it, JSON in and out."""
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tests.helpers import wait_until
+from tests.workflows.bid_support import _STARTED, add_members, bid_worker
+
+CLI = [sys.executable, "-m", "cli", "bid"]
+
+
+async def consortia(env_vars: dict, *args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        *CLI,
+        *args,
+        env={**os.environ, **env_vars},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_the_bid_commands_start_answer_refuse_show_and_list(
+    dev_env, settings, sessions, mailbox, task_queue, tmp_path
+):
+    tag = uuid.uuid4().hex[:8]
+    orgs = await add_members(sessions, tag, f"theme-{tag}", {"alpha": {"lead": True}, "beta": {}})
+    now = datetime.now(UTC)
+    notice = {
+        "id": f"opp-{tag}",
+        "funder": "County Council",
+        "title": f"Warm Spaces {tag}",
+        "themes": [f"theme-{tag}"],
+        "interest_cutoff": (now + timedelta(days=7)).isoformat(),
+        "submission_deadline": (now + timedelta(days=40)).isoformat(),
+        "required_sections": ["summary"],
+    }
+    (tmp_path / "notice.json").write_text(json.dumps(notice))
+    env_vars = {
+        "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+        "TEMPORAL_TASK_QUEUE": task_queue,
+        "COORDINATOR_EMAIL": f"coordinator-{tag}@example.org",
+    }
+    async with bid_worker(dev_env, settings, sessions, task_queue):
+        code, out, err = await consortia(
+            env_vars, "start", f"@{tmp_path / 'notice.json'}", "--json"
+        )
+        assert code == 0, err
+        bid_id = json.loads(out)["bid_id"]
+        _STARTED[task_queue].append(dev_env.client.get_workflow_handle(bid_id))
+
+        answer = json.dumps({"actor": orgs["alpha"], "answer": "lead"})
+        code, out, err = await consortia(
+            env_vars, "answer", bid_id, "express-interest", answer, "--json"
+        )
+        assert code == 0, err
+        assert json.loads(out)["stage"] == "notice"
+
+        code, _, err = await consortia(env_vars, "answer", bid_id, "express-interest", answer)
+        assert code == 2 and "You have already answered (lead)." in err
+
+        code, _, err = await consortia(env_vars, "start", '{"id": "x"}')
+        assert code == 2 and "funder" in err  # the notice is checked before anything starts
+
+        code, out, _ = await consortia(env_vars, "show", bid_id, "--json")
+        state = json.loads(out)
+        assert state["interests"][orgs["alpha"]]["answer"] == "lead"
+        assert state["timeline"][0]["action"] == "notice_circulated"
+
+        code, out, _ = await consortia(env_vars, "show", bid_id)
+        assert "expressed_interest" in out and "Warm Spaces" in out
+
+        async def listed() -> bool:
+            code, out, _ = await consortia(env_vars, "list", "--stage", "notice", "--json")
+            return bid_id in [row["bid_id"] for row in json.loads(out)]
+
+        await wait_until(listed, within=30, interval=1)
