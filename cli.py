@@ -7,11 +7,13 @@ import typer
 import database
 from members import member_app
 from settings import Settings
+from starter import bid_app
 
 app = typer.Typer(help="Consortium bid coordination on Temporal.", no_args_is_help=True)
 db = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(member_app, name="member")
+app.add_typer(bid_app, name="bid")
 
 
 @app.command()
