@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+import starter
 from models.bid import BidInput
 from models.directory import MAY_LEAD_BIDS
 from models.opportunity import OpportunityNotice
@@ -79,12 +80,8 @@ async def start_bid(
         coordinator_email=settings.coordinator_email,
     )
     try:
-        await client.start_workflow(
-            "BidWorkflow",
-            bid_input,
-            id=bid_input.bid_id,
-            task_queue=settings.temporal_task_queue,
-        )
+        # The CLI's starter, so a bid started here carries the same search attributes.
+        await starter.start_bid(client, bid_input, settings.temporal_task_queue)
     except WorkflowAlreadyStartedError as error:
         raise ActionRefused("A bid for this opportunity is already under way.") from error
     return bid_input.bid_id
