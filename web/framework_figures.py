@@ -18,7 +18,7 @@ from models.directory import (
     FrameworkFigures,
 )
 from models.framework import Framework
-from models.tables import Bid, Organisation
+from models.tables import Bid, Opportunity, Organisation
 
 RENEWALS_WINDOW = timedelta(days=60)
 
@@ -40,6 +40,7 @@ class FrameworkPage:
     bids_by_month: dict[str, float]
     submitted_by_month: dict[str, float]
     won_by_month: dict[str, float]
+    value_by_month: dict[str, float]
 
 
 def _month(value: datetime) -> str:
@@ -59,6 +60,16 @@ def _series(events: list[datetime], months: list[str]) -> dict[str, float]:
     return {m: float(counted.get(m, 0)) for m in months}
 
 
+def _values(won: list, months: list[str]) -> dict[str, float]:
+    """The advertised value of the bids won, by the month they were won."""
+    totals = dict.fromkeys(months, 0.0)
+    for bid in won:
+        month = _month(bid.updated_at)
+        if month in totals:
+            totals[month] += float(bid.value or 0)
+    return totals
+
+
 async def framework_page(
     sessions: async_sessionmaker[AsyncSession], framework: Framework, now: datetime
 ) -> FrameworkPage:
@@ -68,7 +79,13 @@ async def framework_page(
     figures = await directory.figures()
     async with sessions() as session:
         organisations = (await session.scalars(select(Organisation))).all()
-        bids = (await session.execute(select(Bid.stage, Bid.created_at, Bid.updated_at))).all()
+        bids = (
+            await session.execute(
+                select(Bid.stage, Bid.created_at, Bid.updated_at, Opportunity.value).join(
+                    Opportunity, Opportunity.id == Bid.opportunity_id
+                )
+            )
+        ).all()
     until = (now + RENEWALS_WINDOW).date()
     renewals = sorted(
         (
@@ -91,4 +108,5 @@ async def framework_page(
             [b.updated_at for b in bids if b.stage in SUBMITTED_STAGES], months
         ),
         won_by_month=_series([b.updated_at for b in bids if b.stage in WON_STAGES], months),
+        value_by_month=_values([b for b in bids if b.stage in WON_STAGES], months),
     )

@@ -38,8 +38,8 @@ async def test_the_coordinator_sees_the_framework_with_gaps_and_renewals(
         )
     page = await web.as_coordinator().get("/framework")
     assert page.status_code == 200
-    assert page.text.count("<svg") == 7
-    assert "Active members by theme" in page.text and "Bids won, by month" in page.text
+    assert page.text.count("<svg") == 8
+    assert "Active members by theme" in page.text and "Value won, by month" in page.text
     assert f"Renewing Trust {tag}" in page.text
     assert "Gaps (no active member)" in page.text  # not every theme has a member in tests
 

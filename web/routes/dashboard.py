@@ -86,5 +86,6 @@ async def framework(request: Request, viewer: CoordinatorDep, services: Services
         "bids": column_chart("Bids started, by month", page.bids_by_month),
         "submitted": column_chart("Bids submitted, by month", page.submitted_by_month),
         "won": column_chart("Bids won, by month", page.won_by_month),
+        "value": column_chart("Value won, by month", page.value_by_month, unit="£"),
     }
     return render(request, "framework.html", {"page": page, "charts": charts, "framework": config})
