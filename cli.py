@@ -1,12 +1,14 @@
 """`consortia`: the one command-line entry point (Typer)."""
 
+import os
+import sys
 from pathlib import Path
 
 import typer
 
 import database
 from members import member_app
-from settings import Settings
+from settings import SettingMissing, Settings
 from starter import bid_app
 
 app = typer.Typer(help="Consortium bid coordination on Temporal.", no_args_is_help=True)
@@ -60,5 +62,25 @@ def _settings_with_database() -> Settings:
     return settings
 
 
+def main() -> None:
+    """The console script. It leaves with `os._exit` once the command is done: a normal
+    interpreter shutdown can abort (SIGABRT, "PyGILState_Release") while the Temporal SDK's
+    Rust threads still hold Python thread state. Output is flushed first; `consortia up`
+    has stopped its services by then."""
+    try:
+        app(standalone_mode=True)
+        code: object = 0
+    except SystemExit as exit:
+        code = exit.code
+    except SettingMissing as missing:
+        code = f"error: {missing}"
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -11,6 +11,10 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class SettingMissing(RuntimeError):
+    """A setting the command needs is unset; the message names it and says what to do."""
+
+
 class Settings(BaseSettings):
     """The system's configuration; see the README's "Settings" table."""
 
@@ -47,7 +51,9 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         """The database URL with the asyncpg driver, for SQLAlchemy."""
         if self.database_url is None:
-            raise RuntimeError("DATABASE_URL is not set")
+            raise SettingMissing(
+                "DATABASE_URL is not set: point it at PostgreSQL (`consortia up` prints it)"
+            )
         url = self.database_url.get_secret_value()
         for prefix in ("postgresql://", "postgres://"):
             if url.startswith(prefix):

@@ -17,7 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from models import bid_answers as answers
 from models.bid import BidInput, BidState
 from models.opportunity import OpportunityNotice
-from settings import Settings
+from settings import SettingMissing, Settings
 from workflows import search_attributes as sa
 from workflows.bid import BidWorkflow
 
@@ -25,7 +25,9 @@ from workflows.bid import BidWorkflow
 async def connect(settings: Settings) -> Client:
     """A Temporal client for the configured cluster, speaking pydantic."""
     if settings.temporal_address is None:
-        raise RuntimeError("TEMPORAL_ADDRESS is not set")
+        raise SettingMissing(
+            "TEMPORAL_ADDRESS is not set: point it at Temporal (`consortia up` prints it)"
+        )
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,

@@ -4,7 +4,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from settings import Settings
+from settings import SettingMissing, Settings
 
 MAX_IDLE_CONNECTIONS = 4
 
@@ -50,7 +50,7 @@ class Mailer:
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self._settings
         if s.smtp_host is None:
-            raise RuntimeError("SMTP_HOST is not set")
+            raise SettingMissing("SMTP_HOST is not set: name the SMTP relay")
         client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,

@@ -234,6 +234,12 @@ class LocalStack:
         if s.dev_mail_dir:
             lines.append(f"mailbox       http://127.0.0.1:{self.web_port}/dev/mail")
         lines.append(f"state         {self.state_dir}")
+        # What `consortia bid ...` and `consortia member ...` need in another terminal. A
+        # DATABASE_URL the user gave may hold a password: it is theirs already, never printed.
+        exports = [f"TEMPORAL_ADDRESS={s.temporal_address}"]
+        if any(name == "postgres" for name, _ in self._stops) and s.database_url:
+            exports.append(f"DATABASE_URL='{s.database_url.get_secret_value()}'")
+        lines.append(f"for the CLI   export {' '.join(exports)}")
         return "\n".join(lines)
 
     def stop(self) -> None:
