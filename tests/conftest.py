@@ -124,6 +124,11 @@ async def time_skipping_search_attributes(
 ) -> WorkflowEnvironment:
     """The time-skipping server with the custom search attributes registered, as production
     has them: the server refuses an upsert of a key it does not know."""
+    await register_search_attributes(time_skipping_env)
+    return time_skipping_env
+
+
+async def register_search_attributes(env: WorkflowEnvironment) -> None:
     from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
     from temporalio.service import RPCError, RPCStatusCode
 
@@ -131,8 +136,22 @@ async def time_skipping_search_attributes(
     wanted = {key.name: int(key.indexed_value_type) for key in SEARCH_ATTRIBUTES}
     request = AddSearchAttributesRequest(namespace="default", search_attributes=wanted)
     try:
-        await time_skipping_env.client.operator_service.add_search_attributes(request)
+        await env.client.operator_service.add_search_attributes(request)
     except RPCError as error:
         if error.status != RPCStatusCode.ALREADY_EXISTS:
             raise
-    return time_skipping_env
+
+
+@pytest.fixture(scope="module")
+async def module_time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of one test module's own, search attributes registered.
+
+    For modules that skip months: on a shared server, a workflow another module terminated
+    while its activity ran can leave the clock locked, and every later skip then stalls."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=binary("temporal-test-server"),
+    )
+    await register_search_attributes(env)
+    yield env
+    await env.shutdown()
