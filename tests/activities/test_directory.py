@@ -21,6 +21,12 @@ from tests.workflows.test_membership import membership_worker, new_org, ready_pr
 from workflows.notice import NoticeWorkflow
 
 
+@pytest.fixture
+def env(module_time_skipping_env):
+    """This module's own time-skipping server (see conftest)."""
+    return module_time_skipping_env
+
+
 class Area:
     """A framework of its own per test (a unique theme and locality), so the counts and
     matches below see only this test's members in the shared database."""
@@ -44,10 +50,10 @@ async def admit(members: MemberClient, env, area: Area, **changes) -> str:
 
 
 @pytest.fixture
-async def area_members(time_skipping_search_attributes, settings, sessions, task_queue):
+async def area_members(env, settings, sessions, task_queue):
     """Five organisations through the membership workflow: full lead, full partner county-wide,
     associate, suspended (by the coordinator) and signposted."""
-    env, area = time_skipping_search_attributes, Area()
+    area = Area()
     async with membership_worker(
         env, settings, sessions, task_queue, framework=area.framework
     ) as members:

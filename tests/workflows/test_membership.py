@@ -22,6 +22,12 @@ from worker import WORKFLOWS, activities_for
 from workflows.search_attributes import MEMBER_STATUS
 
 
+@pytest.fixture
+def env(module_time_skipping_env):
+    """This module's own time-skipping server (see conftest)."""
+    return module_time_skipping_env
+
+
 def ready_proforma(org_id: str, today: date, **changes) -> Proforma:
     """A tender-ready charity's proforma: meets every default entry criterion on `today`."""
     fields = {
@@ -87,14 +93,13 @@ async def membership_worker(
 
 
 @pytest.fixture
-async def members(time_skipping_search_attributes, settings, sessions, task_queue):
-    env = time_skipping_search_attributes
+async def members(env, settings, sessions, task_queue):
     async with membership_worker(env, settings, sessions, task_queue) as client:
         yield client
 
 
-async def today(members_or_env) -> date:
-    env = members_or_env
+async def today(env) -> date:
+    """The test server's date: skipped time moves it ahead of the real one."""
     return (await env.get_current_time()).date()
 
 
@@ -114,10 +119,10 @@ def text_of(message) -> str:
 
 
 async def test_a_tender_ready_organisation_is_admitted_welcomed_and_listed(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    proforma = ready_proforma(org, await today(time_skipping_env))
+    proforma = ready_proforma(org, await today(env))
 
     assessment = await members.submit(org, proforma)
 
@@ -147,10 +152,10 @@ async def test_a_tender_ready_organisation_is_admitted_welcomed_and_listed(
 
 
 async def test_safeguarded_but_not_tender_ready_is_an_associate_with_a_plan(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    proforma = ready_proforma(org, await today(time_skipping_env), track_record=[])
+    proforma = ready_proforma(org, await today(env), track_record=[])
 
     assessment = await members.submit(org, proforma)
 
@@ -167,10 +172,10 @@ async def test_safeguarded_but_not_tender_ready_is_an_associate_with_a_plan(
 
 
 async def test_an_organisation_short_of_the_criteria_is_signposted_then_admitted_on_resubmission(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    day = await today(time_skipping_env)
+    day = await today(env)
     short = ready_proforma(
         org, day, safeguarding_policy=False, safeguarding_review_due=None, dbs_checks=False
     )
@@ -197,21 +202,21 @@ async def test_an_organisation_short_of_the_criteria_is_signposted_then_admitted
 
 
 async def test_a_signposted_organisation_that_does_not_resubmit_is_reminded_once(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    day = await today(time_skipping_env)
+    day = await today(env)
     await members.submit(org, ready_proforma(org, day, dbs_checks=False))
     address = f"ann@{org}.example.org"
 
-    await time_skipping_env.sleep(timedelta(days=27))
+    await env.sleep(timedelta(days=27))
     assert len(mailbox.to(address)) == 1  # not yet: the reminder waits 28 days
-    await time_skipping_env.sleep(timedelta(days=2))
+    await env.sleep(timedelta(days=2))
     await wait_until(lambda: len(mailbox.to(address)) == 2)
     reminder = mailbox.to(address)[-1]
     assert reminder["Subject"].startswith("Reminder:")
     assert "DBS checks for staff and volunteers" in text_of(reminder)
-    await time_skipping_env.sleep(timedelta(days=60))
+    await env.sleep(timedelta(days=60))
     assert len(mailbox.to(address)) == 2
     assert "resubmit_reminder_sent" in [e.action for e in await audit(sessions, org)]
 
@@ -225,10 +230,10 @@ async def test_a_signposted_organisation_that_does_not_resubmit_is_reminded_once
     ],
 )
 async def test_a_bad_proforma_is_refused_with_its_reason_and_records_nothing(
-    members, time_skipping_env, sessions, mailbox, changes, reason
+    members, env, sessions, mailbox, changes, reason
 ):
     org = new_org()
-    day = await today(time_skipping_env)
+    day = await today(env)
     if changes.get("insurance_expires") == "yesterday":
         changes = {"insurance_expires": day - timedelta(days=1)}
     bad = ready_proforma(org, day, **changes)
@@ -244,11 +249,9 @@ async def test_a_bad_proforma_is_refused_with_its_reason_and_records_nothing(
     assert (state.status, state.submissions, state.proforma) == ("applicant", 0, None)
 
 
-async def test_a_member_cannot_submit_again_but_must_send_an_update(
-    members, time_skipping_env, sessions
-):
+async def test_a_member_cannot_submit_again_but_must_send_an_update(members, env, sessions):
     org = new_org()
-    proforma = ready_proforma(org, await today(time_skipping_env))
+    proforma = ready_proforma(org, await today(env))
     await members.submit(org, proforma)
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -277,11 +280,9 @@ async def test_members_are_findable_by_status_on_the_dev_server(
         await wait_until(listed, within=15)
 
 
-async def test_two_proformas_sent_at_once_are_assessed_once(
-    members, time_skipping_env, sessions, mailbox
-):
+async def test_two_proformas_sent_at_once_are_assessed_once(members, env, sessions, mailbox):
     org = new_org()
-    proforma = ready_proforma(org, await today(time_skipping_env))
+    proforma = ready_proforma(org, await today(env))
 
     results = await asyncio.gather(
         members.submit(org, proforma), members.submit(org, proforma), return_exceptions=True

@@ -3,46 +3,30 @@ suspended at their insurance's expiry and signposted through MembershipWorkflow;
 BidWorkflow circulates its notice to the active members only."""
 
 import uuid
-from collections.abc import AsyncIterator
 from contextlib import suppress
 from datetime import timedelta
 
 import pytest
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
 
 from models.bid import BidInput
 from models.framework import Framework
 from models.opportunity import OpportunityNotice
-from tests.conftest import binary
 from tests.helpers import wait_until
 from tests.workflows.test_membership import membership_worker, new_org, ready_proforma, today
 from workflows.bid import BidWorkflow
-from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 
-@pytest.fixture(scope="module")
-async def own_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this module's own. Terminating a bid workflow sometimes
-    leaves that server's clock locked, which would stall every later test's skip."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=binary("temporal-test-server"),
-    )
-    wanted = {key.name: int(key.indexed_value_type) for key in SEARCH_ATTRIBUTES}
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(namespace="default", search_attributes=wanted)
-    )
-    yield env
-    await env.shutdown()
+@pytest.fixture
+def env(module_time_skipping_env):
+    """This module's own time-skipping server (see conftest)."""
+    return module_time_skipping_env
 
 
 async def test_a_bids_notice_goes_to_active_members_and_not_to_suspended_or_signposted(
-    own_env, settings, sessions, task_queue, mailbox
+    env, settings, sessions, task_queue, mailbox
 ):
-    env, tag = own_env, uuid.uuid4().hex[:8]
+    tag = uuid.uuid4().hex[:8]
     theme = f"family-support-{tag}"
     framework = Framework(themes=[theme])
     async with membership_worker(env, settings, sessions, task_queue, framework) as members:

@@ -21,9 +21,14 @@ from tests.workflows.test_membership import (
 
 
 @pytest.fixture
-async def cli(time_skipping_search_attributes, settings, sessions, task_queue, monkeypatch):
+def env(module_time_skipping_env):
+    """This module's own time-skipping server (see conftest)."""
+    return module_time_skipping_env
+
+
+@pytest.fixture
+async def cli(env, settings, sessions, task_queue, monkeypatch):
     """Runs the CLI in a thread (it runs its own event loop) against the test servers."""
-    env = time_skipping_search_attributes
     monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
     monkeypatch.setenv("TEMPORAL_TASK_QUEUE", task_queue)
     monkeypatch.setenv("DATABASE_URL", settings.database_url.get_secret_value())
@@ -44,11 +49,11 @@ def proforma_file(tmp_path, proforma, **overrides) -> str:
 
 
 async def test_a_proforma_file_is_submitted_assessed_and_shown(
-    cli, time_skipping_env, sessions, tmp_path, mailbox
+    cli, env, sessions, tmp_path, mailbox
 ):
     org = new_org()
     cli.members.started.add(org)
-    proforma = ready_proforma(org, await today(time_skipping_env), track_record=[])
+    proforma = ready_proforma(org, await today(env), track_record=[])
 
     submitted = await cli("submit", proforma_file(tmp_path, proforma), "--id", org, "--json")
 
@@ -64,10 +69,10 @@ async def test_a_proforma_file_is_submitted_assessed_and_shown(
 
 
 async def test_a_missing_charity_number_is_refused_at_the_edge_and_nothing_starts(
-    cli, time_skipping_env, sessions, tmp_path
+    cli, env, sessions, tmp_path
 ):
     org = new_org()
-    proforma = ready_proforma(org, await today(time_skipping_env))
+    proforma = ready_proforma(org, await today(env))
 
     refused = await cli(
         "submit", proforma_file(tmp_path, proforma, charity_number=None), "--id", org
@@ -81,10 +86,10 @@ async def test_a_missing_charity_number_is_refused_at_the_edge_and_nothing_start
 
 
 async def test_an_insurance_date_in_the_past_and_an_unknown_locality_are_both_named(
-    cli, time_skipping_env, tmp_path
+    cli, env, tmp_path
 ):
     org = new_org()
-    day = await today(time_skipping_env)
+    day = await today(env)
     proforma = ready_proforma(org, day, localities_served=["Gateshead"])
     past = str(day - timedelta(days=400))
 
@@ -98,11 +103,11 @@ async def test_an_insurance_date_in_the_past_and_an_unknown_locality_are_both_na
 
 
 async def test_an_override_from_the_cli_needs_a_known_status_and_keeps_the_reason(
-    cli, time_skipping_env, sessions, tmp_path
+    cli, env, sessions, tmp_path
 ):
     org = new_org()
     cli.members.started.add(org)
-    proforma = ready_proforma(org, await today(time_skipping_env), dbs_checks=False)
+    proforma = ready_proforma(org, await today(env), dbs_checks=False)
     assert (await cli("submit", proforma_file(tmp_path, proforma), "--id", org)).exit_code == 0
 
     wrong = await cli("override", org, "--status", "gold", "--reason", "x")

@@ -23,8 +23,13 @@ from workflows.membership import MembershipWorkflow
 
 
 @pytest.fixture
-async def members(time_skipping_search_attributes, settings, sessions, task_queue):
-    env = time_skipping_search_attributes
+def env(module_time_skipping_env):
+    """This module's own time-skipping server (see conftest)."""
+    return module_time_skipping_env
+
+
+@pytest.fixture
+async def members(env, settings, sessions, task_queue):
     async with membership_worker(env, settings, sessions, task_queue) as client:
         yield client
 
@@ -35,16 +40,16 @@ async def matched(sessions, org: str) -> bool:
 
 
 async def test_a_member_is_reminded_before_expiry_suspended_at_it_and_reinstated_on_update(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
     address = f"ann@{org}.example.org"
-    day = await today(time_skipping_env)
+    day = await today(env)
     proforma = ready_proforma(org, day, insurance_expires=day + timedelta(days=40))
     await members.submit(org, proforma)
     assert await matched(sessions, org)
 
-    await time_skipping_env.sleep(timedelta(days=11))  # 30 days before expiry has passed
+    await env.sleep(timedelta(days=11))  # 30 days before expiry has passed
     await wait_until(lambda: len(mailbox.to(address)) == 2)
     first = mailbox.to(address)[-1]
     assert first["Subject"] == (
@@ -52,11 +57,11 @@ async def test_a_member_is_reminded_before_expiry_suspended_at_it_and_reinstated
     )
     assert "in 30 days" in text_of(first)  # sent on the day it fell due, not later
 
-    await time_skipping_env.sleep(timedelta(days=23))  # then 7 days before
+    await env.sleep(timedelta(days=23))  # then 7 days before
     await wait_until(lambda: len(mailbox.to(address)) == 3)
     assert (await organisation(sessions, org)).status == "full"
 
-    await time_skipping_env.sleep(timedelta(days=7))  # past the expiry date
+    await env.sleep(timedelta(days=7))  # past the expiry date
     await wait_until(lambda: len(mailbox.to(address)) == 4)
     suspended = mailbox.to(address)[-1]
     assert suspended["Subject"] == f"{proforma.name} is suspended from new bids"
@@ -66,7 +71,7 @@ async def test_a_member_is_reminded_before_expiry_suspended_at_it_and_reinstated
     assert not await matched(sessions, org)
 
     renewed = proforma.model_copy(
-        update={"insurance_expires": await today(time_skipping_env) + timedelta(days=365)}
+        update={"insurance_expires": await today(env) + timedelta(days=365)}
     )
     assessment = await members.update(org, renewed)
 
@@ -84,25 +89,23 @@ async def test_a_member_is_reminded_before_expiry_suspended_at_it_and_reinstated
     ]
 
 
-async def test_an_associates_insurance_lapse_does_not_suspend_it(
-    members, time_skipping_env, sessions, mailbox
-):
+async def test_an_associates_insurance_lapse_does_not_suspend_it(members, env, sessions, mailbox):
     org = new_org()
-    day = await today(time_skipping_env)
+    day = await today(env)
     proforma = ready_proforma(org, day, track_record=[], insurance_expires=day + timedelta(days=10))
     assert (await members.submit(org, proforma)).outcome == "associate"
 
-    await time_skipping_env.sleep(timedelta(days=12))
+    await env.sleep(timedelta(days=12))
 
     assert (await members.state(org)).status == "associate"
     assert len(mailbox.to(f"ann@{org}.example.org")) == 1  # no reminders: it does not lapse
 
 
 async def test_the_coordinator_overrides_an_assessment_with_a_reason_kept_in_the_audit_log(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    day = await today(time_skipping_env)
+    day = await today(env)
     await members.submit(org, ready_proforma(org, day, dbs_checks=False))
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -123,10 +126,10 @@ async def test_the_coordinator_overrides_an_assessment_with_a_reason_kept_in_the
 
 
 async def test_a_member_that_leaves_is_no_longer_matched_and_its_history_stays(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    await members.submit(org, ready_proforma(org, await today(time_skipping_env)))
+    await members.submit(org, ready_proforma(org, await today(env)))
 
     state = await members.leave(org, Leave(reason="merged with another charity"))
 
@@ -141,9 +144,8 @@ async def test_a_member_that_leaves_is_no_longer_matched_and_its_history_stays(
 
 
 async def test_a_long_membership_continues_as_new_and_keeps_its_state(
-    members, time_skipping_search_attributes, settings, task_queue, sessions
+    members, env, settings, task_queue, sessions
 ):
-    env = time_skipping_search_attributes
     org = new_org()
     members.started.add(org)
     first = await env.client.start_workflow(
@@ -169,10 +171,10 @@ async def _run_changed(members, org: str, first_run_id: str) -> bool:
 
 
 async def test_an_organisation_that_left_can_join_again_and_is_listed_again(
-    members, time_skipping_env, sessions, mailbox
+    members, env, sessions, mailbox
 ):
     org = new_org()
-    proforma = ready_proforma(org, await today(time_skipping_env))
+    proforma = ready_proforma(org, await today(env))
     await members.submit(org, proforma)
     await members.leave(org, Leave(reason="lost its only volunteer"))
     await members.handle(org).result()

@@ -19,6 +19,13 @@ from tests.helpers import wait_until
 from tests.workflows.test_membership import membership_worker, new_org, ready_proforma, today
 from workflows.membership import MembershipWorkflow
 
+
+@pytest.fixture
+def env(module_time_skipping_env):
+    """This module's own time-skipping server (see conftest)."""
+    return module_time_skipping_env
+
+
 HISTORY = Path(__file__).resolve().parents[1] / "histories" / "membership_lifecycle.json"
 
 
@@ -33,10 +40,7 @@ async def test_a_recorded_membership_replays_without_nondeterminism():
 
 
 @pytest.mark.skipif(not os.environ.get("RECORD_HISTORIES"), reason="records on request only")
-async def test_record_the_membership_history(
-    time_skipping_search_attributes, settings, sessions, task_queue, mailbox
-):
-    env = time_skipping_search_attributes
+async def test_record_the_membership_history(env, settings, sessions, task_queue, mailbox):
     org = new_org()
     async with membership_worker(env, settings, sessions, task_queue) as members:
         day = await today(env)
