@@ -53,33 +53,21 @@ class DirectoryActivities:
     @activity.defn
     async def figures(self) -> FrameworkFigures:
         """The measures of success: members, waiting, % of known providers, bids and wins."""
+        status_counts = select(Organisation.status, func.count()).group_by(Organisation.status)
+        signed_up_query = select(Organisation.name, Organisation.charity_number).where(
+            Organisation.status.in_(SIGNED_UP)
+        )
+        bids_query = select(Bid.stage, Bid.state, Opportunity.value).join(
+            Opportunity, Opportunity.id == Bid.opportunity_id
+        )
         async with self._sessions() as session:
-            by_status = dict(
-                (
-                    await session.execute(
-                        select(Organisation.status, func.count()).group_by(Organisation.status)
-                    )
-                ).all()
-            )
-            signed_up = (
-                await session.execute(
-                    select(Organisation.name, Organisation.charity_number).where(
-                        Organisation.status.in_(SIGNED_UP)
-                    )
-                )
-            ).all()
-            known = (await session.execute(select(KnownProvider))).scalars().all()
-            bids = (
-                await session.execute(
-                    select(Bid.stage, Bid.state, Opportunity.value).join(
-                        Opportunity, Opportunity.id == Bid.opportunity_id
-                    )
-                )
-            ).all()
+            by_status = {status: n for status, n in (await session.execute(status_counts)).all()}
+            signed_up = (await session.execute(signed_up_query)).all()
+            known = (await session.scalars(select(KnownProvider))).all()
+            bids = (await session.execute(bids_query)).all()
         names = {provider_key(name) for name, _ in signed_up}
         numbers = {number for _, number in signed_up if number}
-        on_list = [p for p in known if p.key in names or (p.charity_number in numbers)]
-        won = [(state, value) for stage, state, value in bids if stage in WON_STAGES]
+        on_list = [p for p in known if p.key in names or p.charity_number in numbers]
         return FrameworkFigures(
             members=sum(by_status.get(s, 0) for s in SIGNED_UP),
             by_status=by_status,
@@ -87,10 +75,7 @@ class DirectoryActivities:
             known_providers=len(known),
             known_providers_signed_up=len(on_list),
             percent_signed_up=round(100 * len(on_list) / len(known), 1) if known else None,
-            bids_started=len(bids),
-            bids_submitted=sum(stage in SUBMITTED_STAGES for stage, _, _ in bids),
-            bids_won=len(won),
-            value_won=sum((_award_value(state, value) for state, value in won), Decimal(0)),
+            **_bid_figures([tuple(row) for row in bids]),
         )
 
     async def _members(
@@ -104,6 +89,17 @@ class DirectoryActivities:
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
         return [_to_match(org, email or "") for org, email in rows]
+
+
+def _bid_figures(bids: list[tuple]) -> dict:
+    """Bids started, submitted and won, and the value won, from (stage, state, value) rows."""
+    won = [(state, value) for stage, state, value in bids if stage in WON_STAGES]
+    return {
+        "bids_started": len(bids),
+        "bids_submitted": sum(stage in SUBMITTED_STAGES for stage, _, _ in bids),
+        "bids_won": len(won),
+        "value_won": sum((_award_value(state, value) for state, value in won), Decimal(0)),
+    }
 
 
 def _award_value(state: dict, opportunity_value: Decimal | None) -> Decimal:
