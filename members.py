@@ -9,7 +9,12 @@ from typing import Any, NoReturn
 
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
@@ -85,20 +90,36 @@ class MemberClient:
 
     async def update(self, organisation_id: str, proforma: Proforma) -> Assessment:
         """A member's renewal or change of details."""
-        return await self.handle(organisation_id).execute_update(
-            MembershipWorkflow.update_proforma, proforma
-        )
+        return await self._answer(organisation_id, MembershipWorkflow.update_proforma, proforma)
 
     async def override(self, organisation_id: str, override: Override) -> MembershipState:
-        return await self.handle(organisation_id).execute_update(
-            MembershipWorkflow.override, override
-        )
+        return await self._answer(organisation_id, MembershipWorkflow.override, override)
 
     async def leave(self, organisation_id: str, leave: Leave) -> MembershipState:
-        return await self.handle(organisation_id).execute_update(MembershipWorkflow.leave, leave)
+        return await self._answer(organisation_id, MembershipWorkflow.leave, leave)
+
+    async def _answer(self, organisation_id: str, update: Any, answer: BaseModel) -> Any:
+        handle = self.handle(organisation_id)
+        try:
+            return await handle.execute_update(update, answer)
+        except RPCError:
+            # A membership that ended (left) or never began takes no answers: say which.
+            try:
+                status = (await handle.describe()).status
+            except RPCError:
+                raise NoMembership(f"{organisation_id} has never sent a proforma.") from None
+            if status != WorkflowExecutionStatus.RUNNING:
+                raise NoMembership(
+                    f"{organisation_id} has left the framework: it may submit a new proforma."
+                ) from None
+            raise
 
     async def state(self, organisation_id: str) -> MembershipState:
         return await self.handle(organisation_id).query(MembershipWorkflow.state)
+
+
+class NoMembership(Exception):
+    """An answer for an organisation whose membership is not running."""
 
 
 def refusal(error: WorkflowUpdateFailedError) -> str:
@@ -158,6 +179,8 @@ def _run(work: Callable[[MemberClient], Awaitable[BaseModel | list]]) -> Any:
         return asyncio.run(main())
     except WorkflowUpdateFailedError as error:
         _fail(refusal(error), 1)
+    except NoMembership as error:
+        _fail(str(error), 1)
     except RPCError as error:
         _fail(error.message, 1)
 

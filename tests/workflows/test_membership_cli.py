@@ -123,3 +123,12 @@ async def test_an_override_from_the_cli_needs_a_known_status_and_keeps_the_reaso
         "proforma_submitted",
         "assessment_overridden",
     ]
+
+
+async def test_leaving_an_organisation_that_never_applied_says_so(cli):
+    org = new_org()
+
+    result = await cli("leave", org)
+
+    assert result.exit_code == 1
+    assert f"{org} has never sent a proforma." in result.output

@@ -7,6 +7,7 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from activities.directory import DirectoryActivities
+from members import NoMembership
 from models.directory import MatchInput
 from models.membership import Leave, MembershipInput, Override, membership_workflow_id
 from tests.helpers import wait_until
@@ -141,6 +142,9 @@ async def test_a_member_that_leaves_is_no_longer_matched_and_its_history_stays(
     assert [e.action for e in await audit(sessions, org)] == ["proforma_submitted", "member_left"]
     farewell = mailbox.to(f"ann@{org}.example.org")[-1]
     assert "(merged with another charity)" in text_of(farewell)
+    with pytest.raises(NoMembership, match="has left the framework"):  # a late answer
+        await members.update(org, ready_proforma(org, await today(env)))
+    assert len(await audit(sessions, org)) == 2
 
 
 async def test_a_long_membership_continues_as_new_and_keeps_its_state(
