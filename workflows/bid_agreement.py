@@ -1,14 +1,19 @@
 """Stage 5 of a bid, the consortium agreement: generate a version, hold the comment period,
-then chase every party to sign that exact version; a partner leaving makes a new version."""
+then chase every party to sign that exact version; a partner leaving makes a new version.
+Its Updates: comment_on_agreement, sign_agreement."""
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.agreement import AgreementActivities
-    from models.bid import AgreementState
-    from models.bid_rows import AgreementInput
-    from workflows.bid_effects import BidEffects
+    from activities.bids import BidStoreActivities
+    from models import bid_answers as a
+    from models.bid import AgreementComment, AgreementState, SignatureRecord
+    from models.bid_rows import AgreementInput, SignatureRow
+    from workflows import bid_rules as rules
+    from workflows.bid_effects import BidEffects, Summary
     from workflows.bid_rules import when
+    from workflows.bid_view import summary
     from workflows.policies import STORE
 
 
@@ -138,3 +143,68 @@ class BidAgreementStage(BidEffects):
             partners=[party(p.organisation_id) for p in s.active_partners() if p.status != "lead"],
             management_top_slice=s.timetable.management_top_slice,
         )
+
+    # --- its Updates (validators as in `bid_updates`) -----------------------------------
+
+    @workflow.update
+    async def comment_on_agreement(self, input: a.AgreementCommentInput) -> Summary:
+        self._check(rules.check_comment, input)
+        agreement = self._state.agreement
+        assert agreement is not None
+        comment = AgreementComment(
+            version=input.version, organisation_id=input.actor, text=input.text, at=workflow.now()
+        )
+        agreement.comments.append(comment)
+        await self._record(
+            input.actor,
+            "agreement_commented",
+            input.actor,
+            version=comment.version,
+            text=input.text,
+        )
+        return summary(self._state)
+
+    @comment_on_agreement.validator
+    def _validate_comment(self, input: a.AgreementCommentInput) -> None:
+        self._check(rules.check_comment, input)
+
+    @workflow.update
+    async def sign_agreement(self, input: a.SignatureInput) -> Summary:
+        self._check(rules.check_signature, input)
+        s = self._state
+        agreement = s.agreement
+        assert agreement is not None
+        record = SignatureRecord(
+            organisation_id=input.actor,
+            signer_name=input.signer_name,
+            signer_role=input.signer_role,
+            version=agreement.version,
+            version_hash=agreement.version_hash,
+            at=workflow.now(),
+        )
+        agreement.signatures[input.actor] = record
+        await self._finish_chases(lambda c: f"/signature/{input.actor}-v{agreement.version}/" in c)
+        row = SignatureRow(
+            bid_id=s.bid_id,
+            organisation_id=input.actor,
+            agreement_version=record.version,
+            agreement_hash=record.version_hash,
+            signer_name=record.signer_name,
+            signer_role=record.signer_role,
+            signed_at=record.at,
+        )
+        await workflow.execute_activity_method(BidStoreActivities.record_signature, row, **STORE)
+        await self._record(
+            input.actor,
+            "agreement_signed",
+            input.actor,
+            version=record.version,
+            version_hash=record.version_hash,
+            signer=record.signer_name,
+            role=record.signer_role,
+        )
+        return summary(s)
+
+    @sign_agreement.validator
+    def _validate_signature(self, input: a.SignatureInput) -> None:
+        self._check(rules.check_signature, input)

@@ -35,12 +35,20 @@ class BidClosed(Exception):
         self.stage, self.reason = stage, reason
 
 
+Summary = dict[str, Any]  # what every Update returns: the new state without its long parts
+
+
 class BidEffects:
     _input: BidInput
     _state: BidState
     _chases: dict[str, workflow.ChildWorkflowHandle]
     _wakeup: bool
     _closing: BidClosed | None
+
+    def _check(self, check: Callable[..., None], input: Any) -> None:
+        """Run a `bid_rules.check_*` (validators, and handlers again: two answers can
+        arrive in one batch, each validated before the other is applied)."""
+        check(self._state, input, workflow.now())
 
     # --- records --------------------------------------------------------------------------
 

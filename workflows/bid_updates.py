@@ -6,28 +6,22 @@ arrive in one batch), applies the answer, records it, and returns the new state'
 """
 
 from datetime import datetime
-from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.bids import BidStoreActivities
     from models import bid_answers as a
-    from models.bid import AgreementComment, Interest, PartnerState, SignatureRecord
-    from models.bid_rows import ContributionRow, ReviewRow, SignatureRow
+    from models.bid import Interest, PartnerState
+    from models.bid_rows import ContributionRow, ReviewRow
     from workflows import bid_rules as rules
-    from workflows.bid_effects import BidClosed, BidEffects
+    from workflows.bid_effects import BidClosed, BidEffects, Summary
     from workflows.bid_stepin import BidStepIn
     from workflows.bid_view import summary
     from workflows.policies import STORE
 
-Summary = dict[str, Any]
-
 
 class BidUpdates(BidStepIn, BidEffects):
-    def _check(self, check: Any, input: a.Answer) -> None:
-        check(self._state, input, workflow.now())
-
     # --- notice, decision, lead ------------------------------------------------------------
 
     @workflow.update
@@ -238,71 +232,6 @@ class BidUpdates(BidStepIn, BidEffects):
         soonest = workflow.now() + self._state.timetable.remind_before
         due = max(section.due or soonest, soonest)
         await self._assign(key, section.assigned_to or "", due, "system", note)
-
-    # --- agreement -------------------------------------------------------------------------
-
-    @workflow.update
-    async def comment_on_agreement(self, input: a.AgreementCommentInput) -> Summary:
-        self._check(rules.check_comment, input)
-        agreement = self._state.agreement
-        assert agreement is not None
-        comment = AgreementComment(
-            version=input.version, organisation_id=input.actor, text=input.text, at=workflow.now()
-        )
-        agreement.comments.append(comment)
-        await self._record(
-            input.actor,
-            "agreement_commented",
-            input.actor,
-            version=comment.version,
-            text=input.text,
-        )
-        return summary(self._state)
-
-    @comment_on_agreement.validator
-    def _validate_comment(self, input: a.AgreementCommentInput) -> None:
-        self._check(rules.check_comment, input)
-
-    @workflow.update
-    async def sign_agreement(self, input: a.SignatureInput) -> Summary:
-        self._check(rules.check_signature, input)
-        s = self._state
-        agreement = s.agreement
-        assert agreement is not None
-        record = SignatureRecord(
-            organisation_id=input.actor,
-            signer_name=input.signer_name,
-            signer_role=input.signer_role,
-            version=agreement.version,
-            version_hash=agreement.version_hash,
-            at=workflow.now(),
-        )
-        agreement.signatures[input.actor] = record
-        await self._finish_chases(lambda c: f"/signature/{input.actor}-v{agreement.version}/" in c)
-        row = SignatureRow(
-            bid_id=s.bid_id,
-            organisation_id=input.actor,
-            agreement_version=record.version,
-            agreement_hash=record.version_hash,
-            signer_name=record.signer_name,
-            signer_role=record.signer_role,
-            signed_at=record.at,
-        )
-        await workflow.execute_activity_method(BidStoreActivities.record_signature, row, **STORE)
-        await self._record(
-            input.actor,
-            "agreement_signed",
-            input.actor,
-            version=record.version,
-            version_hash=record.version_hash,
-            signer=record.signer_name,
-            role=record.signer_role,
-        )
-        return summary(s)
-
-    @sign_agreement.validator
-    def _validate_signature(self, input: a.SignatureInput) -> None:
-        self._check(rules.check_signature, input)
 
     # --- at any time -----------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from typing import Any
 from models.bid import COORDINATOR, LOCAL_AUTHORITY, BidState, OutstandingTask
 from models.bid_rows import BidSnapshot, PartnerRow, SectionRow
 
+SUMMARY_TASKS = 50
+
 
 def outstanding_tasks(state: BidState) -> list[OutstandingTask]:
     """Who owes what, now: the answers the bid is waiting for."""
@@ -83,7 +85,7 @@ def outstanding_tasks(state: BidState) -> list[OutstandingTask]:
 def summary(state: BidState) -> dict[str, Any]:
     """The state without its long parts (members, timeline, agreement text): small enough to
     return from every Update and to keep in the bids row."""
-    agreement = state.agreement
+    agreement, tasks = state.agreement, outstanding_tasks(state)
     return {
         "stage": state.stage,
         "deadlines": {k: v.isoformat() for k, v in state.deadlines.items()},
@@ -100,7 +102,9 @@ def summary(state: BidState) -> dict[str, Any]:
         "escalation": None
         if state.escalation is None
         else state.escalation.model_dump(mode="json"),
-        "outstanding": [t.model_dump(mode="json") for t in outstanding_tasks(state)],
+        # Capped: a notice circulated to 2,000 members owes 2,000 answers; the query has all.
+        "outstanding": [t.model_dump(mode="json") for t in tasks[:SUMMARY_TASKS]],
+        "outstanding_count": len(tasks),
         "closed_reason": state.closed_reason,
     }
 
@@ -113,7 +117,7 @@ def snapshot(state: BidState) -> BidSnapshot:
         stage=state.stage,
         deadline=state.deadlines["submission"],
         outstanding_tasks=len(outstanding_tasks(state)),
-        summary=summary(state),
+        summary=summary(state),  # its own outstanding list is capped
         version=len(state.timeline),
         partners=[
             PartnerRow(

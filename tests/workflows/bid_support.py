@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.enums.v1 import EventType, IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import WorkflowHandle
 from temporalio.common import SearchAttributeIndexedValueType
@@ -148,15 +148,26 @@ async def _terminate_tree(env: WorkflowEnvironment, handle: WorkflowHandle) -> N
 
 
 async def _quiet(env: WorkflowEnvironment, handle: WorkflowHandle) -> bool:
+    """No activity and no workflow task in flight, here or in a child. (The last history
+    event tells: the test server leaves `pending_workflow_task` out of its description.)"""
     raw = (await handle.describe()).raw_description
     if raw.workflow_execution_info.status != 1:  # no longer running
         return True
-    if raw.pending_activities or raw.HasField("pending_workflow_task"):
+    if raw.pending_activities:
+        return False
+    events = [event async for event in handle.fetch_history_events()]
+    if events and events[-1].event_type in _TASK_IN_FLIGHT:
         return False
     for child in raw.pending_children:
         if not await _quiet(env, env.client.get_workflow_handle(child.workflow_id)):
             return False
     return True
+
+
+_TASK_IN_FLIGHT = (
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+)
 
 
 async def start_bid(

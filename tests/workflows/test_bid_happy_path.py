@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from activities.task_links import verify_task_link
 from models import bid_answers as a
 from models.tables import Bid as BidRow
 from models.tables import BidPartner, Contribution, Signature
@@ -164,7 +165,10 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
     [invitation] = [
         m for m in mailbox.to(bid.email("beta")) if "Join the consortium" in str(m["Subject"])
     ]
-    assert "http://testserver/task/" in invitation.get_body(("plain",)).get_content()
+    text = invitation.get_body(("plain",)).get_content()
+    token = text.split("http://testserver/task/")[1].split()[0]
+    link = verify_task_link(token, settings.secret_key.get_secret_value())
+    assert (link.bid_id, link.organisation_id, link.kind) == (h.id, bid.org("beta"), "invitation")
 
     # The audit log, in order, and the read model.
     actions = await audit_actions(sessions, bid.handle.id)
