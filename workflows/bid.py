@@ -23,6 +23,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.policies import STORE
 
 
+AWARD_WAIT = timedelta(days=365)
+
+
 @workflow.defn
 class BidWorkflow(BidAgreementStage, BidUpdates):
     """One bid. Updates: express_interest, decide_bid, choose_lead, resolve_escalation,
@@ -264,6 +267,8 @@ class BidWorkflow(BidAgreementStage, BidUpdates):
     async def _await_award(self) -> None:
         s = self._state
         self._set_stage("award")
+        if workflow.patched("award-prompt"):  # bids recorded before it did not send it
+            await self._prompt_for_outcome()
         await self._wait(lambda: s.outcome is not None, None)
         assert s.outcome is not None
         self._set_stage("awarded" if s.outcome["awarded"] else "not_awarded")
@@ -277,6 +282,21 @@ class BidWorkflow(BidAgreementStage, BidUpdates):
             "award",
             [self._letter("award", e, "The funder's decision", news) for e in self._everyone()],
         )
+
+    async def _prompt_for_outcome(self) -> None:
+        s = self._state
+        reference = (s.submission or {}).get("reference", "")
+        letter = self._letter(
+            "outcome",
+            s.coordinator_email,
+            "Record the funder's decision",
+            f"The bid went to {s.notice.funder} (reference {reference}). When the decision "
+            "comes, record it: awarded (value and start date) or not (the feedback).",
+            kind="bid_task",
+            # Awards come weeks or months later: the link outlives the usual grace period.
+            task=self._link("outcome", COORDINATOR, due=workflow.now() + AWARD_WAIT),
+        )
+        await self._mail("outcome", [letter])
 
     async def _close(self, closed: BidClosed) -> None:
         """The bid ended early: finish every chase, record why, and tell everyone."""

@@ -158,6 +158,7 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
         assert any(expected in s for s in beta), (expected, beta)
     assert any("Bid or no bid?" in s for s in subjects(mailbox, bid.coordinator))
     assert any("Confirm the lead body" in s for s in subjects(mailbox, bid.coordinator))
+    assert any("Record the funder's decision" in s for s in subjects(mailbox, bid.coordinator))
     assert any("Sign off the bid" in s for s in subjects(mailbox, bid.local_authority))
     delta = subjects(mailbox, bid.email("delta"))
     assert len(delta) == 1  # said "not this time": hears nothing more

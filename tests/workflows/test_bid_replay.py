@@ -1,6 +1,8 @@
 """Recorded bid histories replay on today's workflow code: a change that would break a
 running bid fails here (guard such changes with `workflow.patched`). Refresh the histories
-with `RECORD_HISTORIES=1 pytest tests/workflows/test_bid_*.py` after an intended change."""
+with `RECORD_HISTORIES=1 pytest tests/workflows/test_bid_*.py` after an intended change, and
+keep the old one under a new name: `bid_happy_path_before_award_prompt.json` is a bid recorded
+before the `award-prompt` patch, and must still replay."""
 
 import asyncio
 from pathlib import Path
