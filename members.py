@@ -33,6 +33,7 @@ from models.entry_criteria import proforma_problems, unknown_criteria
 from models.framework import Framework, load_framework
 from models.membership import (
     Assessment,
+    FrameworkAdoption,
     Leave,
     MembershipInput,
     MembershipState,
@@ -58,7 +59,7 @@ class MemberClient:
     ) -> None:
         self._client = client
         self._settings = settings
-        self._task_queue = task_queue or settings.temporal_task_queue
+        self.task_queue = task_queue or settings.temporal_task_queue
         self.framework = framework or load_framework(settings.framework_file)
         unknown = unknown_criteria(self.framework)
         if unknown:  # the workflow could not assess against them: refuse here, not there
@@ -79,7 +80,7 @@ class MemberClient:
                 coordinator_email=self._settings.coordinator_email,
             ),
             id=membership_workflow_id(organisation_id),
-            task_queue=self._task_queue,
+            task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
 
@@ -97,6 +98,17 @@ class MemberClient:
 
     async def leave(self, organisation_id: str, leave: Leave) -> MembershipState:
         return await self._answer(organisation_id, MembershipWorkflow.leave, leave)
+
+    async def adopt_framework(self, organisation_id: str, by: str = "coordinator") -> None:
+        """Hand this client's framework (from the settings' file) to a running membership."""
+        adoption = FrameworkAdoption(framework=self.framework, by=by)
+        await self._answer(organisation_id, MembershipWorkflow.adopt_framework, adoption)
+
+    async def running(self) -> list[str]:
+        """The organisations whose membership workflow is running (needs a visibility store)."""
+        query = 'WorkflowType = "MembershipWorkflow" AND ExecutionStatus = "Running"'
+        prefix = membership_workflow_id("")
+        return [w.id.removeprefix(prefix) async for w in self._client.list_workflows(query)]
 
     async def _answer(self, organisation_id: str, update: Any, answer: BaseModel) -> Any:
         handle = self.handle(organisation_id)
@@ -295,6 +307,23 @@ def leave_command(
     """The organisation leaves the framework; its history stays."""
     state = _run(lambda members: members.leave(organisation_id, Leave(reason=reason, by=by)))
     _print(state, as_json, _state_text)
+
+
+@member_app.command("adopt-framework")
+def adopt_framework_command(
+    organisation_ids: list[str] = typer.Argument(None, help="Default: every running membership."),
+    by: str = typer.Option("coordinator", help="Who changed it."),
+) -> None:
+    """Running memberships follow the framework file (FRAMEWORK_FILE) from now on."""
+
+    async def adopt(members: MemberClient) -> list[str]:
+        ids = organisation_ids or await members.running()
+        for org in ids:
+            await members.adopt_framework(org, by)
+        return ids
+
+    ids = _run(adopt)
+    typer.echo(f"{len(ids)} memberships follow {load_framework(Settings().framework_file).name}")
 
 
 @member_app.command("list")

@@ -158,6 +158,13 @@ class Override(BaseModel):
     by: str = "coordinator"
 
 
+class FrameworkAdoption(BaseModel):
+    """A changed framework file, for a running membership to follow from now on."""
+
+    framework: Framework
+    by: str = "coordinator"
+
+
 class Leave(BaseModel):
     reason: str = ""
     by: str = "member"

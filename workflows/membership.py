@@ -7,9 +7,11 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.entry_criteria import assess, proforma_problems
+    from models.entry_criteria import assess, proforma_problems, unknown_criteria
+    from models.framework import Framework
     from models.membership import (
         Assessment,
+        FrameworkAdoption,
         Leave,
         MembershipInput,
         MembershipState,
@@ -30,14 +32,15 @@ class MembershipWorkflow:
     """An organisation's membership: assessed, admitted, signposted, renewed, suspended, left.
 
     Updates: submit_proforma (first and resubmitted), update_proforma (renewal), override
-    (coordinator, with a reason; holds until the next proforma), leave. Query: state.
+    (coordinator, with a reason; holds until the next proforma), leave, adopt_framework
+    (the coordinator's changed framework: reminders follow it, the next proforma is assessed
+    by it). Query: state.
     Reminders (to resubmit, to renew) and lapses (suspension) are durable timers.
     """
 
     @workflow.init
     def __init__(self, input: MembershipInput) -> None:
         self._input = input
-        self._framework = input.framework
         self._state = input.resume_from or MembershipState(
             organisation_id=input.organisation_id, membership_id=workflow.info().run_id
         )
@@ -50,7 +53,8 @@ class MembershipWorkflow:
         while self._state.status != "left":
             if self._history_is_long():
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(input.model_copy(update={"resume_from": self._state}))
+                carried = {"resume_from": self._state, "framework": self._steps.framework}
+                workflow.continue_as_new(input.model_copy(update=carried))
             await self._wait_for_change_or_timer()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
@@ -72,7 +76,7 @@ class MembershipWorkflow:
         def changed() -> bool:
             return self._state.version != version or self._history_is_long()
 
-        pending = pending_timers(self._state, self._framework)
+        pending = pending_timers(self._state, self._steps.framework)
         if not pending:
             await workflow.wait_condition(changed)
             return
@@ -146,10 +150,20 @@ class MembershipWorkflow:
     def _validate_leave(self, leave: Leave) -> None:
         self._check_leave()
 
+    @workflow.update
+    async def adopt_framework(self, adoption: FrameworkAdoption) -> None:
+        async with self._lock:
+            self._check_framework(adoption.framework)
+            await self._steps.adopt(adoption.framework, adoption.by)
+
+    @adopt_framework.validator
+    def _validate_framework(self, adoption: FrameworkAdoption) -> None:
+        self._check_framework(adoption.framework)
+
     # What each answer needs; raising here records nothing -------------------------------
 
     def _check_proforma(self, proforma: Proforma) -> None:
-        problems = proforma_problems(proforma, self._framework, workflow.now().date())
+        problems = proforma_problems(proforma, self._steps.framework, workflow.now().date())
         if problems:
             raise _refuse(" ".join(problems), "InvalidProforma")
 
@@ -179,12 +193,19 @@ class MembershipWorkflow:
         if override.status == self._state.status:
             raise _refuse(f"This organisation is already {override.status}.", "NoChange")
 
+    def _check_framework(self, framework: Framework) -> None:
+        unknown = unknown_criteria(framework)
+        if unknown:
+            raise _refuse(f"Unknown entry criteria: {', '.join(unknown)}.", "InvalidFramework")
+        if not framework.localities or not framework.themes:
+            raise _refuse("A framework needs its themes and localities.", "InvalidFramework")
+
     def _check_leave(self) -> None:
         if self._state.status == "left":
             raise _refuse("This organisation has already left the framework.", "Left")
 
     async def _take(self, proforma: Proforma, action: str) -> Assessment:
-        assessment = assess(proforma, self._framework, workflow.now().date())
+        assessment = assess(proforma, self._steps.framework, workflow.now().date())
         await self._steps.take_assessment(proforma, assessment, action)
         self._index()
         return assessment

@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from models.audit import AuditRecord
     from models.email import SendEmailInput
     from models.entry_criteria import renewal_dates
+    from models.framework import Framework
     from models.membership import (
         Assessment,
         Leave,
@@ -41,7 +42,7 @@ class MembershipSteps:
 
     def __init__(self, state: MembershipState, input: MembershipInput) -> None:
         self._state = state
-        self._framework = input.framework
+        self.framework = input.framework  # replaced when the coordinator adopts a new one
         self._coordinator = input.coordinator_email
 
     def _key(self, step: str) -> str:
@@ -67,7 +68,7 @@ class MembershipSteps:
         s.proforma, s.assessment, s.override_reason = proforma, assessment, ""
         s.submissions += 1
         previous = self._set_status(assessment.outcome)
-        live = {t.key for t in all_timers(s, self._framework)}
+        live = {t.key for t in all_timers(s, self.framework)}
         s.fired = [key for key in s.fired if key in live]
         await self._save()
         detail = {"outcome": assessment.outcome, "previous": previous}
@@ -95,6 +96,11 @@ class MembershipSteps:
             await self._save()
             await self._email("member_left", {"reason": leave.reason})
         await self._audit("member_left", leave.by, {"previous": previous, "reason": leave.reason})
+
+    async def adopt(self, framework: Framework, by: str) -> None:
+        self.framework = framework
+        self._state.bump(workflow.now())
+        await self._audit("framework_adopted", by, {"framework": framework.name})
 
     async def remind_to_resubmit(self, timer: Timer) -> None:
         self._state.bump(workflow.now())
@@ -165,7 +171,7 @@ class MembershipSteps:
         return {
             "organisation": s.proforma.name,
             "contact_name": contact_name,
-            "framework": self._framework.name,
+            "framework": self.framework.name,
             "status": s.status,
             "missing": [m.model_dump() for m in missing],
             "suspended_reason": s.suspended_reason,

@@ -7,9 +7,16 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from activities.directory import DirectoryActivities
-from members import NoMembership
+from members import MemberClient, NoMembership, refusal
 from models.directory import MatchInput
-from models.membership import Leave, MembershipInput, Override, membership_workflow_id
+from models.framework import EntryCriterion, Framework, Reminders
+from models.membership import (
+    FrameworkAdoption,
+    Leave,
+    MembershipInput,
+    Override,
+    membership_workflow_id,
+)
 from tests.helpers import wait_until
 from tests.workflows.test_membership import (
     audit,
@@ -190,3 +197,32 @@ async def test_an_organisation_that_left_can_join_again_and_is_listed_again(
     assert await matched(sessions, org)
     subjects = [m["Subject"] for m in mailbox.to(f"ann@{org}.example.org")]
     assert len(subjects) == 3 and subjects[0] == subjects[2]  # welcomed twice, once per joining
+
+
+async def test_a_running_membership_follows_an_adopted_framework(
+    members, env, settings, sessions, mailbox
+):
+    org = new_org()
+    address = f"ann@{org}.example.org"
+    proforma = ready_proforma(org, await today(env), dbs_checks=False)
+    await members.submit(org, proforma)
+    quicker = members.framework.model_copy(
+        update={"reminders": Reminders(resubmit_after_days=7), "name": "revised framework"}
+    )
+    bad = FrameworkAdoption(framework=Framework(criteria=[EntryCriterion(key="has_a_website")]))
+
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await members.handle(org).execute_update(MembershipWorkflow.adopt_framework, bad)
+    revised = MemberClient(env.client, settings, members.task_queue, framework=quicker)
+    await revised.adopt_framework(org)
+    await env.sleep(timedelta(days=8))
+
+    assert refusal(refused.value) == "Unknown entry criteria: has_a_website."
+    await wait_until(lambda: len(mailbox.to(address)) == 2)
+    reminder = mailbox.to(address)[-1]
+    assert reminder["Subject"] == f"Reminder: {proforma.name} can still join the revised framework"
+    assert [e.action for e in await audit(sessions, org)] == [
+        "proforma_submitted",
+        "framework_adopted",
+        "resubmit_reminder_sent",
+    ]
