@@ -278,6 +278,7 @@ async def test_members_are_findable_by_status_on_the_dev_server(
             ]
 
         await wait_until(listed, within=15)
+        assert org in await members.running()  # whom `member adopt-framework` reaches
 
 
 async def test_two_proformas_sent_at_once_are_assessed_once(members, env, sessions, mailbox):
