@@ -180,3 +180,52 @@ async def test_too_few_partners_the_coordinator_abandons_and_everyone_is_told(
     for name in ("alpha", "beta"):
         [closing] = [m for m in mailbox.to(bid.email(name)) if "abandoned" in m["Subject"]]
         assert "Not enough partners" in closing.get_body(("plain",)).get_content()
+
+
+async def test_too_few_partners_may_proceed_where_the_notice_allows_it(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS, allow_fewer=True)
+        await to_partner_signup(bid)
+        await bid.handle.execute_update(
+            BidWorkflow.invite_partners,
+            a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("beta")]),
+        )
+        await bid.handle.execute_update(
+            BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org("beta"), accept=True)
+        )
+        await env.sleep(days(10.5))
+        escalation = await escalated(bid, "partner_signup")
+        assert escalation.options == ["extend", "proceed", "abandon"]
+        await bid.handle.execute_update(
+            BidWorkflow.resolve_escalation,
+            a.EscalationDecision(actor="coordinator", action="proceed", reason="One is enough"),
+        )
+        state = await bid.reach("drafting")
+    assert [p.organisation_id for p in state.active_partners()] == [
+        bid.org("alpha"),
+        bid.org("beta"),
+    ]
+
+
+async def test_the_lead_cancels_and_everyone_is_told_why(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_partner_signup(bid)
+        await bid.handle.execute_update(
+            BidWorkflow.invite_partners,
+            a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("beta")]),
+        )
+        await bid.handle.execute_update(
+            BidWorkflow.cancel, a.Cancellation(actor=bid.org("alpha"), reason="Our board said no")
+        )
+        outcome = await bid.handle.result()
+    assert (outcome.stage, outcome.reason) == ("cancelled", "Our board said no")
+    for address in (bid.email("beta"), bid.email("gamma"), bid.coordinator):
+        [news] = [m for m in mailbox.to(address) if "The bid is cancelled" in str(m["Subject"])]
+        assert "Our board said no" in news.get_body(("plain",)).get_content()
