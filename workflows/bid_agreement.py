@@ -75,6 +75,14 @@ class BidAgreementStage(BidEffects):
         await self._record(
             "system", "agreement_generated", version=version, version_hash=doc.version_hash
         )
+        await self._circulate_agreement()
+        return True
+
+    async def _circulate_agreement(self) -> None:
+        """Every party gets the new version to read and comment on, then to sign."""
+        s = self._state
+        assert s.agreement is not None
+        version, comment_until = s.agreement.version, s.agreement.comment_until
         letters = [
             self._letter(
                 f"agreement-v{version}",
@@ -85,10 +93,9 @@ class BidAgreementStage(BidEffects):
                 task=self._link("agreement", p, str(version), comment_until),
                 due=comment_until,
             )
-            for p in parties
+            for p in s.agreement.parties
         ]
         await self._mail(f"agreement-v{version}", letters)
-        return True
 
     async def _comment_period(self) -> None:
         s = self._state

@@ -1,5 +1,6 @@
 """Derived views of a bid's state: outstanding tasks, the read-model snapshot, the summary."""
 
+from collections.abc import Callable
 from typing import Any
 
 from models.bid import COORDINATOR, LOCAL_AUTHORITY, BidState, OutstandingTask
@@ -10,76 +11,65 @@ SUMMARY_TASKS = 50
 
 def outstanding_tasks(state: BidState) -> list[OutstandingTask]:
     """Who owes what, now: the answers the bid is waiting for."""
-    s, tasks = state, []
-    deadlines = s.deadlines
-    if s.stage == "notice":
-        tasks += [
-            OutstandingTask(kind="expression_of_interest", owed_by=org, due=deadlines["interest"])
-            for org in s.members
-            if org not in s.interests
-        ]
-    elif s.stage == "decision":
-        tasks.append(OutstandingTask(kind="bid_decision", owed_by=COORDINATOR))
-    elif s.stage == "lead_selection" and s.lead_id is None:
+    owed = _OWED.get(state.stage)
+    tasks = owed(state) if owed else []
+    if state.escalation is not None and state.escalation.resolution is None:
         tasks.append(
-            OutstandingTask(kind="lead_choice", owed_by=COORDINATOR, due=deadlines.get("lead"))
-        )
-    elif s.stage == "partner_signup":
-        tasks += [
-            OutstandingTask(
-                kind="invitation", owed_by=p.organisation_id, due=deadlines.get("partners")
-            )
-            for p in s.partners.values()
-            if p.status == "invited"
-        ]
-    elif s.stage == "drafting":
-        for section in s.sections.values():
-            if section.status in ("assigned", "returned"):
-                tasks.append(
-                    OutstandingTask(
-                        kind="section",
-                        key=section.key,
-                        owed_by=section.assigned_to or "",
-                        due=section.due,
-                    )
-                )
-            elif section.status == "submitted":
-                tasks.append(
-                    OutstandingTask(
-                        kind="review", key=section.key, owed_by=s.lead_id or COORDINATOR
-                    )
-                )
-            elif section.status == "unassigned":
-                tasks.append(
-                    OutstandingTask(
-                        kind="assign_sections", key=section.key, owed_by=s.lead_id or COORDINATOR
-                    )
-                )
-    elif s.stage == "agreement" and s.agreement is not None:
-        tasks += [
-            OutstandingTask(kind="signature", owed_by=org, due=deadlines.get("signatures"))
-            for org in s.agreement.parties
-            if org not in s.agreement.signatures
-        ]
-    elif s.stage == "la_signoff":
-        tasks.append(
-            OutstandingTask(
-                kind="la_signoff", owed_by=LOCAL_AUTHORITY, due=deadlines.get("la_signoff")
-            )
-        )
-    elif s.stage == "submission":
-        tasks.append(
-            OutstandingTask(
-                kind="submission", owed_by=s.lead_id or COORDINATOR, due=deadlines["submission"]
-            )
-        )
-    elif s.stage == "award":
-        tasks.append(OutstandingTask(kind="outcome", owed_by=COORDINATOR))
-    if s.escalation is not None and s.escalation.resolution is None:
-        tasks.append(
-            OutstandingTask(kind="escalation", key=s.escalation.stage, owed_by=COORDINATOR)
+            OutstandingTask(kind="escalation", key=state.escalation.stage, owed_by=COORDINATOR)
         )
     return tasks
+
+
+def _task(kind: str, owed_by: str | None, due=None, key: str = "") -> OutstandingTask:
+    return OutstandingTask(kind=kind, key=key, owed_by=owed_by or COORDINATOR, due=due)
+
+
+def _notice(s: BidState) -> list[OutstandingTask]:
+    due = s.deadlines["interest"]
+    return [_task("expression_of_interest", o, due) for o in s.members if o not in s.interests]
+
+
+def _lead_selection(s: BidState) -> list[OutstandingTask]:
+    return [] if s.lead_id else [_task("lead_choice", COORDINATOR, s.deadlines.get("lead"))]
+
+
+def _partner_signup(s: BidState) -> list[OutstandingTask]:
+    due = s.deadlines.get("partners")
+    return [_task("invitation", k, due) for k, p in s.partners.items() if p.status == "invited"]
+
+
+def _drafting(s: BidState) -> list[OutstandingTask]:
+    tasks = []
+    for key, section in s.sections.items():
+        if section.status in ("assigned", "returned"):
+            tasks.append(_task("section", section.assigned_to, section.due, key))
+        elif section.status == "submitted":
+            tasks.append(_task("review", s.lead_id, key=key))
+        elif section.status == "unassigned":
+            tasks.append(_task("assign_sections", s.lead_id, key=key))
+    return tasks
+
+
+def _agreement(s: BidState) -> list[OutstandingTask]:
+    a, due = s.agreement, s.deadlines.get("signatures")
+    return (
+        []
+        if a is None
+        else [_task("signature", p, due) for p in a.parties if p not in a.signatures]
+    )
+
+
+_OWED: dict[str, Callable[[BidState], list[OutstandingTask]]] = {
+    "notice": _notice,
+    "decision": lambda s: [_task("bid_decision", COORDINATOR)],
+    "lead_selection": _lead_selection,
+    "partner_signup": _partner_signup,
+    "drafting": _drafting,
+    "agreement": _agreement,
+    "la_signoff": lambda s: [_task("la_signoff", LOCAL_AUTHORITY, s.deadlines.get("la_signoff"))],
+    "submission": lambda s: [_task("submission", s.lead_id, s.deadlines["submission"])],
+    "award": lambda s: [_task("outcome", COORDINATOR)],
+}
 
 
 def summary(state: BidState) -> dict[str, Any]:
