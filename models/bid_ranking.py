@@ -32,9 +32,7 @@ def criteria(member: MemberMatch, notice: OpportunityNotice) -> dict[str, float]
     }
 
 
-def rank_candidates(
-    members: list[MemberMatch], notice: OpportunityNotice
-) -> list[LeadCandidate]:
+def rank_candidates(members: list[MemberMatch], notice: OpportunityNotice) -> list[LeadCandidate]:
     """Best first; ties broken by organisation id so the order is stable."""
     ranked = []
     for member in members:
