@@ -4,6 +4,7 @@ answers (proforma, renewal update, override, leave), show it; and `consortia mem
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -33,11 +34,13 @@ from models.entry_criteria import proforma_problems, unknown_criteria
 from models.framework import Framework, load_framework
 from models.membership import (
     Assessment,
+    ContactPerson,
     FrameworkAdoption,
     Leave,
     MembershipInput,
     MembershipState,
     Override,
+    PastWork,
     Proforma,
     ProformaForm,
     membership_workflow_id,
@@ -248,6 +251,37 @@ def submit_command(
     org = organisation_id or _slug(proforma.name)
     assessment = _run(lambda members: members.submit(org, proforma))
     _print(assessment, as_json, lambda a: f"{org}\n{_assessment_text(a)}")
+
+
+@member_app.command("example")
+def example_command() -> None:
+    """Print an example proforma to fill in (JSON), for `member submit`."""
+    today = date.today()
+    example = ProformaForm(
+        name="Stanley Youth Project",
+        legal_form="charity",
+        charity_number="1100001",
+        address="Front Street, Stanley",
+        locality="Derwentside",
+        localities_served=["Derwentside"],
+        contacts=[ContactPerson(name="Ann Lee", email="ann@example.org", role="Chair")],
+        annual_turnover=Decimal(95_000),
+        staff=4,
+        volunteers=18,
+        themes=["young people"],
+        safeguarding_policy=True,
+        safeguarding_review_due=today.replace(year=today.year + 1, day=1),
+        dbs_checks=True,
+        insurance_expires=today.replace(year=today.year + 1, day=1),
+        accounts_year_end=_last_march_31(today),
+        track_record=[PastWork(funder="Durham County Council", title="Youth club", year=2025)],
+    )
+    typer.echo(example.model_dump_json(indent=2))
+
+
+def _last_march_31(today: date) -> date:
+    this_year = today.replace(month=3, day=31)
+    return this_year if this_year < today else this_year.replace(year=today.year - 1)
 
 
 @member_app.command("resubmit")

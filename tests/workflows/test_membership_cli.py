@@ -132,3 +132,16 @@ async def test_leaving_an_organisation_that_never_applied_says_so(cli):
 
     assert result.exit_code == 1
     assert f"{org} has never sent a proforma." in result.output
+
+
+async def test_the_example_proforma_is_valid_and_admits_a_full_member(cli, tmp_path):
+    org = new_org()
+    cli.members.started.add(org)
+    example = await cli("example")
+    path = tmp_path / "example.json"
+    path.write_text(example.output)
+
+    submitted = await cli("submit", str(path), "--id", org)
+
+    assert submitted.exit_code == 0, submitted.output
+    assert submitted.output == f"{org}\noutcome: full\n"
