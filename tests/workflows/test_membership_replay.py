@@ -1,6 +1,6 @@
-"""Replay a recorded membership history: today's MembershipWorkflow must make the same
+"""Replay recorded membership histories: today's MembershipWorkflow must make the same
 decisions, or running memberships would fail on deploy. Signposted, resubmitted, reminded,
-suspended at expiry, reinstated, overridden, left.
+suspended at expiry, reinstated, overridden, (the second recording) framework adopted, left.
 
 To record it again after a deliberate change: RECORD_HISTORIES=1 pytest this file.
 """
@@ -26,17 +26,25 @@ def env(module_time_skipping_env):
     return module_time_skipping_env
 
 
-HISTORY = Path(__file__).resolve().parents[1] / "histories" / "membership_lifecycle.json"
+HISTORIES = Path(__file__).resolve().parents[1] / "histories"
+# Each recording is kept: today's code must replay the older ones too.
+RECORDED = {path.name: path.read_text() for path in sorted(HISTORIES.glob("membership_*.json"))}
+LATEST = HISTORIES / "membership_lifecycle_2.json"
 
 
-async def test_a_recorded_membership_replays_without_nondeterminism():
-    history = WorkflowHistory.from_json("membership-recorded", HISTORY.read_text())
+@pytest.mark.parametrize("name", list(RECORDED))
+async def test_a_recorded_membership_replays_without_nondeterminism(name: str):
+    history = WorkflowHistory.from_json("membership-recorded", RECORDED[name])
     replayer = Replayer(workflows=[MembershipWorkflow], data_converter=pydantic_data_converter)
 
     result = await replayer.replay_workflow(history)
 
     assert result.replay_failure is None
     assert len(history.events) > 50
+
+
+def test_both_recordings_are_there():
+    assert list(RECORDED) == ["membership_lifecycle.json", LATEST.name]
 
 
 @pytest.mark.skipif(not os.environ.get("RECORD_HISTORIES"), reason="records on request only")
@@ -54,11 +62,11 @@ async def test_record_the_membership_history(env, settings, sessions, task_queue
         renewed = ready.model_copy(update={"insurance_expires": day + timedelta(days=400)})
         assert (await members.update(org, renewed)).outcome == "full"
         await members.override(org, Override(status="associate", reason="lead bid went wrong"))
+        await members.adopt_framework(org)
         await members.leave(org, Leave(reason="closing down"))
         await members.handle(org).result()
         history = await members.handle(org).fetch_history()
-    HISTORY.parent.mkdir(exist_ok=True)
-    HISTORY.write_text(history.to_json())
+    LATEST.write_text(history.to_json())
 
 
 async def _status(members, org: str, status: str) -> bool:
