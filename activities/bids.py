@@ -46,30 +46,31 @@ class BidStoreActivities:
         }
         async with self._sessions() as session, session.begin():
             statement = insert(Bid).values(**row)
-            await session.execute(
+            newer = await session.scalar(
                 statement.on_conflict_do_update(
                     index_elements=["id"],
                     set_={k: statement.excluded[k] for k in row if k != "id"},
                     where=Bid.version < statement.excluded.version,
-                )
+                ).returning(Bid.id)
             )
-            for partner in input.partners:
-                values = {"bid_id": input.bid_id, **partner.model_dump()}
-                statement = insert(BidPartner).values(**values)
-                await session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=["bid_id", "organisation_id"],
-                        set_={k: statement.excluded[k] for k in ("role", "status", "budget_share")},
-                    )
+            if newer is None:  # a later snapshot is stored already: its rows are newer too
+                return
+            # One statement per table, however many partners and sections the bid has.
+            if input.partners:
+                await _upsert(
+                    session,
+                    BidPartner,
+                    ["bid_id", "organisation_id"],
+                    [{"bid_id": input.bid_id, **p.model_dump()} for p in input.partners],
+                    ("role", "status", "budget_share"),
                 )
-            for section in input.sections:
-                values = {"bid_id": input.bid_id, **section.model_dump()}
-                statement = insert(Section).values(**values)
-                await session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=["bid_id", "key"],
-                        set_={k: statement.excluded[k] for k in ("assigned_to", "due", "status")},
-                    )
+            if input.sections:
+                await _upsert(
+                    session,
+                    Section,
+                    ["bid_id", "key"],
+                    [{"bid_id": input.bid_id, **x.model_dump()} for x in input.sections],
+                    ("assigned_to", "due", "status"),
                 )
 
     @activity.defn
@@ -111,3 +112,14 @@ class BidStoreActivities:
                     index_elements=["bid_id", "organisation_id", "agreement_hash"]
                 )
             )
+
+
+async def _upsert(
+    session: AsyncSession, table: type, keys: list[str], rows: list[dict], changed: tuple
+) -> None:
+    statement = insert(table).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=keys, set_={k: statement.excluded[k] for k in changed}
+        )
+    )

@@ -68,10 +68,19 @@ class BidEffects:
             organisation_id=org,
             detail=detail,
         )
+        store = self._store()
         await asyncio.gather(
-            workflow.execute_activity_method(StoreActivities.record_audit, audit, **STORE),
-            workflow.execute_activity_method(BidStoreActivities.save_bid, snapshot(s), **STORE),
+            store(StoreActivities.record_audit, audit, **STORE),
+            store(BidStoreActivities.save_bid, snapshot(s), **STORE),
         )
+
+    def _store(self) -> Callable[..., Any]:
+        """How to call a read-model write. Bids started since the "local-store-writes" patch
+        run them as local activities: no server round trip, two history events instead of
+        six, so an answer reaches the dashboard sooner. Bids recorded before replay as they ran."""
+        if workflow.patched("local-store-writes"):
+            return workflow.execute_local_activity_method
+        return workflow.execute_activity_method
 
     def _set_stage(self, stage: str) -> None:
         self._state.stage = stage  # type: ignore[assignment]
@@ -194,10 +203,13 @@ class BidEffects:
             await self._record("system", "task_overdue", org, task=kind, key=key)
 
     async def _finish_chases(self, match: Callable[[str], bool] = lambda _: True) -> None:
-        for child_id in [c for c in self._chases if match(c)]:
-            handle = self._chases.pop(child_id)
-            if not handle.done():
-                await handle.signal(ChaseWorkflow.finish)
+        handles = [self._chases.pop(c) for c in [c for c in self._chases if match(c)]]
+        signals = [h.signal(ChaseWorkflow.finish) for h in handles if not h.done()]
+        if workflow.patched("local-store-writes"):
+            await asyncio.gather(*signals)  # all in one workflow task, not one after another
+            return
+        for signal in signals:
+            await signal
 
     async def _move_chases(self, due_for: Callable[[str], datetime | None]) -> None:
         for child_id, handle in list(self._chases.items()):

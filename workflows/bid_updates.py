@@ -169,7 +169,7 @@ class BidUpdates(BidStepIn, BidEffects):
             attachment_name=input.attachment_name,
             submitted_at=workflow.now(),
         )
-        await workflow.execute_activity_method(BidStoreActivities.record_contribution, row, **STORE)
+        await self._store()(BidStoreActivities.record_contribution, row, **STORE)
         await self._record(
             input.actor,
             "contribution_submitted",
