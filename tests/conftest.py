@@ -85,13 +85,18 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return database.make_sessions(engine)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server: deadlines months away pass in milliseconds."""
+    """The time-skipping test server, one per test module, with the custom search attributes
+    registered as production has them: deadlines months away pass in milliseconds.
+
+    One per module, not per session: a workflow terminated while its activity ran can leave
+    a shared server's clock locked, and every later skip in the session would then stall."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=binary("temporal-test-server"),
     )
+    await register_search_attributes(env)
     yield env
     await env.shutdown()
 
@@ -118,16 +123,6 @@ def dev_client(dev_env: WorkflowEnvironment) -> Client:
     return dev_env.client
 
 
-@pytest.fixture(scope="session")
-async def time_skipping_search_attributes(
-    time_skipping_env: WorkflowEnvironment,
-) -> WorkflowEnvironment:
-    """The time-skipping server with the custom search attributes registered, as production
-    has them: the server refuses an upsert of a key it does not know."""
-    await register_search_attributes(time_skipping_env)
-    return time_skipping_env
-
-
 async def register_search_attributes(env: WorkflowEnvironment) -> None:
     from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
     from temporalio.service import RPCError, RPCStatusCode
@@ -140,18 +135,3 @@ async def register_search_attributes(env: WorkflowEnvironment) -> None:
     except RPCError as error:
         if error.status != RPCStatusCode.ALREADY_EXISTS:
             raise
-
-
-@pytest.fixture(scope="module")
-async def module_time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of one test module's own, search attributes registered.
-
-    For modules that skip months: on a shared server, a workflow another module terminated
-    while its activity ran can leave the clock locked, and every later skip then stalls."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=binary("temporal-test-server"),
-    )
-    await register_search_attributes(env)
-    yield env
-    await env.shutdown()

@@ -22,9 +22,9 @@ from workflows.notice import NoticeWorkflow
 
 
 @pytest.fixture
-def env(module_time_skipping_env):
+def env(time_skipping_env):
     """This module's own time-skipping server (see conftest)."""
-    return module_time_skipping_env
+    return time_skipping_env
 
 
 class Area:

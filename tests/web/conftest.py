@@ -11,9 +11,7 @@ from web.app import create_app
 
 
 @pytest.fixture
-async def web(
-    time_skipping_env, time_skipping_search_attributes, settings, sessions, task_queue
-) -> AsyncIterator[Web]:
+async def web(time_skipping_env, settings, sessions, task_queue) -> AsyncIterator[Web]:
     """The app sharing the test's Temporal client and clock, with a bid worker running."""
     served = {"temporal_task_queue": task_queue, "temporal_ui_url": "http://temporal-ui.test"}
     app = create_app(settings.model_copy(update=served))

@@ -8,11 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from temporalio.api.enums.v1 import EventType, IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
-from temporalio.common import SearchAttributeIndexedValueType
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -22,7 +20,6 @@ from models.tables import AuditEntry, Contact, Organisation
 from tests.helpers import wait_until
 from worker import WORKFLOWS, activities_for
 from workflows.bid import BidWorkflow
-from workflows.search_attributes import BID_DEADLINE, BID_LEAD, BID_OPPORTUNITY, BID_STAGE
 
 
 @dataclass
@@ -82,32 +79,6 @@ async def add_members(sessions, tag: str, theme: str, specs: dict[str, dict]) ->
                 )
             )
     return ids
-
-
-async def register_search_attributes(env: WorkflowEnvironment) -> None:
-    """The time-skipping server starts without our custom search attributes: register them,
-    as a production cluster does once (the dev server fixture has them already)."""
-    if id(env) in _REGISTERED:
-        return
-    kinds = {
-        SearchAttributeIndexedValueType.KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        SearchAttributeIndexedValueType.DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-    }
-    wanted = {
-        key.name: kinds[key.indexed_value_type]
-        for key in (BID_STAGE, BID_LEAD, BID_DEADLINE, BID_OPPORTUNITY)
-    }
-    try:
-        await env.client.operator_service.add_search_attributes(
-            AddSearchAttributesRequest(namespace=env.client.namespace, search_attributes=wanted)
-        )
-    except RPCError as error:
-        if error.status != RPCStatusCode.ALREADY_EXISTS:
-            raise
-    _REGISTERED.add(id(env))
-
-
-_REGISTERED: set[int] = set()
 
 
 @asynccontextmanager
@@ -184,7 +155,6 @@ async def start_bid(
     deadline_days: int = 60,
     timetable: Timetable | None = None,
 ) -> Bid:
-    await register_search_attributes(env)
     tag = uuid.uuid4().hex[:8]
     theme = f"theme-{tag}"
     orgs = await add_members(sessions, tag, theme, members)

@@ -23,9 +23,9 @@ from workflows.search_attributes import MEMBER_STATUS
 
 
 @pytest.fixture
-def env(module_time_skipping_env):
+def env(time_skipping_env):
     """This module's own time-skipping server (see conftest)."""
-    return module_time_skipping_env
+    return time_skipping_env
 
 
 def ready_proforma(org_id: str, today: date, **changes) -> Proforma:

@@ -18,9 +18,9 @@ from workflows.bid import BidWorkflow
 
 
 @pytest.fixture
-def env(module_time_skipping_env):
+def env(time_skipping_env):
     """This module's own time-skipping server (see conftest)."""
-    return module_time_skipping_env
+    return time_skipping_env
 
 
 async def test_a_bids_notice_goes_to_active_members_and_not_to_suspended_or_signposted(

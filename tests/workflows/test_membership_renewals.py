@@ -31,9 +31,9 @@ from workflows.membership import MembershipWorkflow
 
 
 @pytest.fixture
-def env(module_time_skipping_env):
+def env(time_skipping_env):
     """This module's own time-skipping server (see conftest)."""
-    return module_time_skipping_env
+    return time_skipping_env
 
 
 @pytest.fixture
