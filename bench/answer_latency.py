@@ -107,8 +107,8 @@ async def measure(
                         SECRET,
                     ),
                 )
+                for org in cohort.partners  # one answer per bid in turn: spread over the bids
                 for b in bid_ids
-                for org in cohort.partners
             ]
             latencies, posts = [], []
             limit = asyncio.Semaphore(in_flight)
