@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.dialects.postgresql import insert
 from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 
 from bench.stack import Stack
 from models import bid_answers as a
@@ -111,8 +112,17 @@ class Driver:
     async def reach(self, handle: WorkflowHandle, stage: str, after: str | None = None) -> BidState:
         """Poll until the bid is at `stage` (and, if given, has recorded the action `after`)."""
         while True:
-            state = await handle.query(BidWorkflow.state)
-            self.polls += 1
+            try:
+                state = await handle.query(BidWorkflow.state)
+            except RPCError as error:  # a worker busy with many bids: ask again
+                if (
+                    error.status != RPCStatusCode.DEADLINE_EXCEEDED
+                    and "Timeout" not in error.message
+                ):
+                    raise
+                continue
+            finally:
+                self.polls += 1
             if state.stage == stage and (
                 after is None or any(e.action == after for e in state.timeline)
             ):

@@ -69,9 +69,12 @@ async def measure(
     stack: Stack,
     bids: int = 1000,
     partners: int = 20,
-    in_flight: int = 50,
+    in_flight: int = 1000,
+    window: float = 300,
     base: dict | None = None,
 ) -> dict:
+    """`window`: the seconds each bid takes expressions of interest. Every lead must answer
+    within it, so it grows with the number of bids started at once."""
     base = base or await baseline.measure(stack.client, workflows=100, updates=200)
     queue = f"scale-{uuid.uuid4()}"
     cohort = await add_cohort(stack, partners)
@@ -87,7 +90,7 @@ async def measure(
 
         async def one() -> None:
             async with limit:
-                handle = await driver.start(interest_window=timedelta(seconds=10))
+                handle = await driver.start(interest_window=timedelta(seconds=window))
                 await driver.to_partner_signup(handle, everyone_answers=False)
 
         started = time.perf_counter()
@@ -153,11 +156,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bids", type=int, default=1000)
     parser.add_argument("--partners", type=int, default=20)
-    parser.add_argument("--in-flight", type=int, default=50)
+    parser.add_argument("--in-flight", type=int, default=1000)
+    parser.add_argument("--interest-window", type=float, default=300, help="seconds")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     async with bench_stack() as stack:
-        report(await measure(stack, args.bids, args.partners, args.in_flight))
+        report(await measure(stack, args.bids, args.partners, args.in_flight, args.interest_window))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The web never writes bid state: the bid workflow keeps `bids` (and a summary in 
 column) up to date, and these functions only read it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -131,15 +132,15 @@ async def list_bids(
         ).all()
         sections = (await session.scalars(select(Section).where(Section.bid_id.in_(ids)))).all()
     names = await organisation_names(sessions)
+    # Grouped once, so the page costs time in proportion to rows, not bids times rows.
+    partners_of: dict[str, list[BidPartner]] = defaultdict(list)
+    for partner in partners:
+        partners_of[partner.bid_id].append(partner)
+    sections_of: dict[str, list[Section]] = defaultdict(list)
+    for section in sections:
+        sections_of[section.bid_id].append(section)
     bids = [
-        _row(
-            bid,
-            opportunity,
-            [p for p in partners if p.bid_id == bid.id],
-            [s for s in sections if s.bid_id == bid.id],
-            names,
-            now,
-        )
+        _row(bid, opportunity, partners_of[bid.id], sections_of[bid.id], names, now)
         for bid, opportunity in rows
     ]
     if locality:
