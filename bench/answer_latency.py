@@ -10,13 +10,10 @@ p50 and p99 under load (many answers in flight), against the bare Update round t
 
 import argparse
 import asyncio
-import os
 import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 from sqlalchemy import select
@@ -25,41 +22,17 @@ from temporalio.worker import Worker
 from activities.task_links import sign_task_link
 from bench import baseline
 from bench.drive import Driver, add_cohort
-from bench.stack import Stack, _free_port, bench_stack, machine, percentile
+from bench.stack import Stack, bench_stack, free_port, machine, percentile, spawn
 from models.tables import BidPartner
 from models.task import TaskLink
 from worker import WORKFLOWS, activities_for
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-key"
 
 
 def start_web(stack: Stack, queue: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=stack.settings.database_url.get_secret_value(),
-        TEMPORAL_ADDRESS=stack.client.service_client.config.target_host,
-        TEMPORAL_TASK_QUEUE=queue,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(stack.settings.smtp_port),
-        SECRET_KEY=SECRET,
-    )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "web.app:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    argv = ["-m", "uvicorn", "web.app:create_app", "--factory", "--port", str(port)]
+    return spawn(stack, queue, argv, SECRET_KEY=SECRET)
 
 
 async def shown(stack: Stack, bid_id: str, org: str) -> bool:
@@ -76,7 +49,7 @@ async def measure(
     stack: Stack, bids: int = 10, partners: int = 20, in_flight: int = 10, base: dict | None = None
 ) -> dict:
     base = base or await baseline.measure(stack.client, workflows=100, updates=200)
-    queue, port = f"latency-{uuid.uuid4()}", _free_port()
+    queue, port = f"latency-{uuid.uuid4()}", free_port()
     cohort = await add_cohort(stack, partners)
     web = start_web(stack, queue, port)
     settings = stack.settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})

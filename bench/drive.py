@@ -115,10 +115,7 @@ class Driver:
             try:
                 state = await handle.query(BidWorkflow.state)
             except RPCError as error:  # a worker busy with many bids: ask again
-                if (
-                    error.status != RPCStatusCode.DEADLINE_EXCEEDED
-                    and "Timeout" not in error.message
-                ):
+                if error.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
                     raise
                 continue
             finally:

@@ -9,25 +9,20 @@ the Temporal event-history size per bid, and the coordinator dashboard's list qu
 
 import argparse
 import asyncio
-import os
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import psutil
 from sqlalchemy import func, select
 
 from bench import baseline
 from bench.drive import Driver, add_cohort
-from bench.stack import Stack, bench_stack, machine, percentile
+from bench.stack import Stack, bench_stack, machine, percentile, spawn
 from models.tables import BidPartner
 from web.queries import list_bids
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class PeakMemory(threading.Thread):
@@ -48,21 +43,7 @@ class PeakMemory(threading.Thread):
 
 
 def start_worker(stack: Stack, queue: str) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=stack.settings.database_url.get_secret_value(),
-        TEMPORAL_ADDRESS=stack.client.service_client.config.target_host,
-        TEMPORAL_TASK_QUEUE=queue,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(stack.settings.smtp_port),
-    )
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "worker.py")],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    return spawn(stack, queue, ["worker.py"])
 
 
 async def measure(

