@@ -32,21 +32,22 @@ MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024  # documented in the README and on the pa
 
 @dataclass(frozen=True)
 class TaskForm:
+    """`build` makes the Update's input. Most answers need only the link and the form; one
+    that quotes the bid (the agreement's version) says `needs_state`, and only then does
+    the page ask the bid for its state before answering."""
+
     update: str
     heading: str
-    build: Callable[[TaskLink, Form, BidState], BaseModel]
+    build: Callable[[TaskLink, Form, BidState | None], BaseModel]
+    needs_state: bool = False
 
 
 def _yes(form: Form, name: str) -> bool:
     return form.get(name, "").strip().lower() in ("yes", "true", "on", "1", "accept", "approve")
 
 
-def _signature_hash(state: BidState) -> str:
-    return state.agreement.version_hash if state.agreement else ""
-
-
-def _agreement_version(state: BidState) -> int:
-    return state.agreement.version if state.agreement else 0
+def _agreement_version(state: BidState | None) -> int:
+    return state.agreement.version if state and state.agreement else 0
 
 
 FORMS: dict[str, TaskForm] = {
@@ -82,6 +83,7 @@ FORMS: dict[str, TaskForm] = {
             version=_agreement_version(s),
             text=f.get("text", "").strip(),
         ),
+        needs_state=True,
     ),
     "signature": TaskForm(
         "sign_agreement",

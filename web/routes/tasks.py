@@ -129,8 +129,10 @@ async def task_answer(request: Request, token: str, services: ServicesDep) -> Re
 
 async def answer(services: Services, link: TaskLink, task_form: TaskForm, fields: dict) -> None:
     """Build the Update's input from the form and send it; the form's nonce makes the Update's
-    id, so the same form sent twice is recorded once."""
-    state = await read_bid(services, link)
+    id, so the same form sent twice is recorded once. The bid's validator is the judge of a
+    late, duplicate or foreign answer, so the bid's state is read first only when the answer
+    quotes it: one round trip to the bid per answer, not two."""
+    state = await read_bid(services, link) if task_form.needs_state else None
     try:
         payload = task_form.build(link, fields, state)
     except ValidationError as error:
