@@ -43,6 +43,7 @@ class BidWorkflow(BidAgreementStage, BidUpdates):
         self._closing = None
         self._agreement_stale = False
         self._la_answer: bool | None = None
+        self._background = []
 
     @workflow.query
     def state(self) -> BidState:
@@ -65,6 +66,7 @@ class BidWorkflow(BidAgreementStage, BidUpdates):
         except BidClosed as closed:
             await self._close(closed)
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._settle()
         return BidOutcome(
             bid_id=self._state.bid_id, stage=self._state.stage, reason=self._state.closed_reason
         )

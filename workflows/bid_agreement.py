@@ -200,15 +200,21 @@ class BidAgreementStage(BidEffects):
             signer_role=record.signer_role,
             signed_at=record.at,
         )
-        await workflow.execute_activity_method(BidStoreActivities.record_signature, row, **STORE)
-        await self._record(
-            input.actor,
-            "agreement_signed",
-            input.actor,
-            version=record.version,
-            version_hash=record.version_hash,
-            signer=record.signer_name,
-            role=record.signer_role,
+        # A signature row went to a (remote) activity before "prompt-answers"; a local one since.
+        save = self._store() if self._prompt() else workflow.execute_activity_method
+        await self._together(
+            [
+                save(BidStoreActivities.record_signature, row, **STORE),
+                self._record(
+                    input.actor,
+                    "agreement_signed",
+                    input.actor,
+                    version=record.version,
+                    version_hash=record.version_hash,
+                    signer=record.signer_name,
+                    role=record.signer_role,
+                ),
+            ]
         )
         return summary(s)
 

@@ -5,12 +5,13 @@ child workflows, so the stages and the Update handlers read as the domain, not t
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.bids import BidStoreActivities
@@ -44,6 +45,7 @@ class BidEffects:
     _chases: dict[str, workflow.ChildWorkflowHandle]
     _wakeup: bool
     _closing: BidClosed | None
+    _background: list[asyncio.Task]
 
     def _check(self, check: Callable[..., None], input: Any) -> None:
         """Run a `bid_rules.check_*` (validators, and handlers again: two answers can
@@ -54,25 +56,30 @@ class BidEffects:
 
     async def _record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None:
         """Append to the timeline, the audit log and the read model (all idempotent)."""
-        s = self._state
-        s.timeline.append(
-            TimelineEvent(at=workflow.now(), actor=actor, action=action, detail=detail)
-        )
-        seq = len(s.timeline)
-        audit = AuditRecord(
-            key=f"{s.bid_id}:{seq}:{action}",
-            at=workflow.now(),
-            actor=actor,
-            action=action,
-            bid_id=s.bid_id,
-            organisation_id=org,
-            detail=detail,
-        )
-        store = self._store()
-        await asyncio.gather(
-            store(StoreActivities.record_audit, audit, **STORE),
-            store(BidStoreActivities.save_bid, snapshot(s), **STORE),
-        )
+        await self._record_all(actor, [(action, org, detail)])
+
+    async def _record_all(
+        self, actor: str, entries: list[tuple[str, str | None, dict[str, Any]]]
+    ) -> None:
+        """Several records of one answer (one per partner invited): an audit row each, and
+        the read model written once."""
+        s, store = self._state, self._store()
+        writes = []
+        for action, org, detail in entries:
+            s.timeline.append(
+                TimelineEvent(at=workflow.now(), actor=actor, action=action, detail=detail)
+            )
+            audit = AuditRecord(
+                key=f"{s.bid_id}:{len(s.timeline)}:{action}",
+                at=workflow.now(),
+                actor=actor,
+                action=action,
+                bid_id=s.bid_id,
+                organisation_id=org,
+                detail=detail,
+            )
+            writes.append(store(StoreActivities.record_audit, audit, **STORE))
+        await asyncio.gather(*writes, store(BidStoreActivities.save_bid, snapshot(s), **STORE))
 
     def _store(self) -> Callable[..., Any]:
         """How to call a read-model write. Bids started since the "local-store-writes" patch
@@ -81,6 +88,38 @@ class BidEffects:
         if workflow.patched("local-store-writes"):
             return workflow.execute_local_activity_method
         return workflow.execute_activity_method
+
+    def _prompt(self) -> bool:
+        """Bids started since the "prompt-answers" patch answer a person as soon as the answer
+        is recorded (timeline, audit, read model). What the answer sets off runs after the
+        Update returns: telling the chases it ends, the e-mails it causes. The bid still owns
+        that work and waits for it before it ends (`_settle`). Several children a single
+        answer starts (20 invitations) start together. Bids recorded before replay as they
+        ran."""
+        return workflow.patched("prompt-answers")
+
+    def _later(self, work: Coroutine[Any, Any, Any]) -> None:
+        self._background.append(asyncio.create_task(work))
+
+    async def _together(self, works: list[Coroutine[Any, Any, Any]]) -> None:
+        """Since "prompt-answers", in one workflow task; before it, one after another."""
+        if self._prompt():
+            await asyncio.gather(*works)
+            return
+        for work in works:
+            await work
+
+    async def _settle(self) -> None:
+        """Wait for the work answers set off (and surface its failures) before the bid ends."""
+        while self._background:
+            pending, self._background = self._background, []
+            await asyncio.gather(*pending)
+
+    async def _tell(self, signal: Awaitable[None]) -> None:
+        try:
+            await signal
+        except FailureError:
+            workflow.logger.info("a chase ended before it heard that its task was done")
 
     def _set_stage(self, stage: str) -> None:
         self._state.stage = stage  # type: ignore[assignment]
@@ -139,6 +178,13 @@ class BidEffects:
                 MailingInput(bid_id=self._state.bid_id, letters=letters),
                 id=f"{self._state.bid_id}/mail/{step}",
             )
+
+    async def _mail_soon(self, step: str, letters: list[Letter]) -> None:
+        """`_mail` from an Update: since "prompt-answers", after the Update returns."""
+        if self._prompt():
+            self._later(self._mail(step, letters))
+        else:
+            await self._mail(step, letters)
 
     def _everyone(self) -> list[str]:
         """Addresses of the coordinator, the consortium and every member who showed interest."""
@@ -204,6 +250,11 @@ class BidEffects:
 
     async def _finish_chases(self, match: Callable[[str], bool] = lambda _: True) -> None:
         handles = [self._chases.pop(c) for c in [c for c in self._chases if match(c)]]
+        if self._prompt():
+            for handle in handles:
+                if not handle.done():
+                    self._later(self._tell(handle.signal(ChaseWorkflow.finish)))
+            return
         signals = [h.signal(ChaseWorkflow.finish) for h in handles if not h.done()]
         if workflow.patched("local-store-writes"):
             await asyncio.gather(*signals)  # all in one workflow task, not one after another
@@ -212,10 +263,14 @@ class BidEffects:
             await signal
 
     async def _move_chases(self, due_for: Callable[[str], datetime | None]) -> None:
+        prompt = self._prompt()
         for child_id, handle in list(self._chases.items()):
             due = due_for(child_id)
             if due is not None and not handle.done():
-                await handle.signal(ChaseWorkflow.move_due, due)
+                if prompt:
+                    self._later(self._tell(handle.signal(ChaseWorkflow.move_due, due)))
+                else:
+                    await handle.signal(ChaseWorkflow.move_due, due)
 
     def _name(self, org: str) -> str:
         s = self._state

@@ -2,7 +2,8 @@
 running bid fails here (guard such changes with `workflow.patched`). Refresh the histories
 with `RECORD_HISTORIES=1 pytest tests/workflows/test_bid_*.py` after an intended change, and
 keep the old one under a new name: `bid_happy_path_before_award_prompt.json` is a bid recorded
-before the `award-prompt` patch, and must still replay."""
+before the `award-prompt` patch, and must still replay (as must the `_before_local_store_writes`
+and `_before_prompt_answers` ones)."""
 
 import asyncio
 from pathlib import Path
