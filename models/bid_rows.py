@@ -31,6 +31,7 @@ class BidSnapshot(BaseModel):
     stage: str
     deadline: datetime | None = None
     outstanding_tasks: int = 0
+    next_due: datetime | None = None  # the earliest due date among the outstanding tasks
     summary: dict[str, Any] = Field(default_factory=dict)
     version: int
     partners: list[PartnerRow] = Field(default_factory=list)

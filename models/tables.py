@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -122,12 +123,16 @@ class Bid(Base):
     """The read model of one bid: what the dashboards list. Written by the bid workflow."""
 
     __tablename__ = "bids"
+    # The dashboard's list order within each of its groups (see web/queries.py).
+    __table_args__ = (Index("ix_bids_deadline_id", "deadline", "id"),)
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the workflow id
     opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
     lead_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
     stage: Mapped[str] = mapped_column(String(40), index=True)
-    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outstanding_tasks: Mapped[int] = mapped_column(Integer, default=0)
+    # The earliest due date among the outstanding tasks: the dashboard's "overdue" in SQL.
+    next_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     state: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     version: Mapped[int] = mapped_column(BigInteger, default=0)  # orders out-of-date writes
     created_at: Mapped[datetime] = created_at()

@@ -100,13 +100,15 @@ def summary(state: BidState) -> dict[str, Any]:
 
 
 def snapshot(state: BidState) -> BidSnapshot:
+    tasks = outstanding_tasks(state)
     return BidSnapshot(
         bid_id=state.bid_id,
         opportunity_id=state.notice.id,
         lead_organisation_id=state.lead_id,
         stage=state.stage,
         deadline=state.deadlines["submission"],
-        outstanding_tasks=len(outstanding_tasks(state)),
+        outstanding_tasks=len(tasks),
+        next_due=min((t.due for t in tasks if t.due is not None), default=None),
         summary=summary(state),  # its own outstanding list is capped
         version=len(state.timeline),
         partners=[
