@@ -171,6 +171,8 @@ class BidWorkflow(BidAgreementStage, BidUpdates):
         s, t = self._state, self._state.timetable
         self._set_stage("partner_signup")
         s.deadlines["partners"] = min(workflow.now() + t.partner_window, s.deadlines["submission"])
+        if self._prompt():  # the dashboard shows the stage as it opens, not at its first answer
+            await self._record("system", "partner_signup_opened", due=when(s.deadlines["partners"]))
         wanting = [
             self._name(i.organisation_id) for i in s.interests.values() if i.answer == "partner"
         ]
@@ -269,6 +271,8 @@ class BidWorkflow(BidAgreementStage, BidUpdates):
     async def _await_award(self) -> None:
         s = self._state
         self._set_stage("award")
+        if self._prompt():
+            await self._record("system", "award_awaited")
         if workflow.patched("award-prompt"):  # bids recorded before it did not send it
             await self._prompt_for_outcome()
         await self._wait(lambda: s.outcome is not None, None)

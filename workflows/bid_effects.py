@@ -283,12 +283,15 @@ class BidEffects:
     async def _wait(self, done: Callable[[], bool], until: Callable[[], datetime] | None) -> bool:
         """Wait until `done()` or the (movable) `until()`; True if done. Raises `BidClosed` when
         the bid is cancelled or abandoned, or lapses at the funder's deadline."""
+        reached = datetime.min.replace(tzinfo=workflow.now().tzinfo)
         while True:
             if self._closing is not None:
                 raise self._closing
             if done():
                 return True
-            now, s = workflow.now(), self._state
+            # A timer that fired has reached its moment, even where the clock the workflow is
+            # replayed with reads a few milliseconds short of it (as the test server's can).
+            now, s = max(workflow.now(), reached), self._state
             deadline = s.deadlines["submission"]
             if s.submission is None and now >= deadline:
                 raise BidClosed(
@@ -307,7 +310,7 @@ class BidEffects:
                     timeout=(min(ends) - now) if ends else None,
                 )
             except TimeoutError:
-                pass
+                reached = min(ends)
 
     async def _escalate(
         self, stage: str, reason: str, options: list, resolved: Callable[[], bool] = lambda: False
