@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "consortia"
     temporal_ui_url: str | None = None
+    # Workflows a worker keeps in memory between tasks; one evicted is replayed when it next
+    # has work. Bounds the worker's memory however many bids are live (bench/RESULTS.md).
+    worker_cached_workflows: int = 1000
 
     # E-mail
     smtp_host: str | None = None

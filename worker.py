@@ -65,6 +65,7 @@ def build_worker(
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessions),
+        max_cached_workflows=settings.worker_cached_workflows,
     )
 
 
