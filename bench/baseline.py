@@ -96,6 +96,35 @@ async def measure(
     }
 
 
+async def updates_in_flight(client: Client, updates: int = 200, in_flight: int = 10) -> dict:
+    """The bare Update round trip under the same load as a benchmark: `in_flight` idle
+    workflows, each sent its share of `updates` one after another, all at once."""
+    queue = f"baseline-{uuid.uuid4()}"
+    samples: list[float] = []
+    async with Worker(
+        client, task_queue=queue, workflows=[IdleWorkflow], max_concurrent_workflow_tasks=100
+    ):
+        handles = [
+            await client.start_workflow(IdleWorkflow.run, id=f"{queue}-{i}", task_queue=queue)
+            for i in range(in_flight)
+        ]
+
+        async def send(handle, count: int) -> None:
+            for _ in range(count):
+                t = time.perf_counter()
+                await handle.execute_update(IdleWorkflow.touch)
+                samples.append((time.perf_counter() - t) * 1000)
+
+        await asyncio.gather(*(send(h, updates // in_flight) for h in handles))
+        for handle in handles:
+            await handle.signal(IdleWorkflow.finish)
+    return {
+        "loaded_in_flight": in_flight,
+        "loaded_update_p50_ms": percentile(samples, 50),
+        "loaded_update_p99_ms": percentile(samples, 99),
+    }
+
+
 def report(figures: dict) -> None:
     print(
         f"baseline: {figures['trivial_workflows_per_s']:.1f} trivial workflows/s "

@@ -42,8 +42,9 @@ class PeakMemory(threading.Thread):
             time.sleep(0.2)
 
 
-def start_worker(stack: Stack, queue: str) -> subprocess.Popen:
-    return spawn(stack, queue, ["worker.py"])
+def start_worker(stack: Stack, queue: str, cache: int | None) -> subprocess.Popen:
+    env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
+    return spawn(stack, queue, ["worker.py"], **env)
 
 
 async def measure(
@@ -53,20 +54,21 @@ async def measure(
     in_flight: int = 1000,
     window: float = 300,
     base: dict | None = None,
+    cache: int | None = None,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once."""
     base = base or await baseline.measure(stack.client, workflows=100, updates=200)
     queue = f"scale-{uuid.uuid4()}"
     cohort = await add_cohort(stack, partners)
-    worker = start_worker(stack, queue)
+    worker = start_worker(stack, queue, cache)
     memory = PeakMemory(worker.pid)
     memory.start()
     idle_rss = 0
     try:
         await asyncio.sleep(3)
         idle_rss = memory.peak
-        driver = Driver(stack.client, queue, cohort, sections=6)
+        driver = Driver(stack.client, queue, cohort, sections=6, read_model=stack.sessions)
         limit = asyncio.Semaphore(in_flight)
 
         async def one() -> None:
@@ -98,6 +100,7 @@ async def measure(
     return {
         **base,
         "bids": bids,
+        "worker_cache": cache,
         "partners": partners,
         "drive_s": drive_s,
         "outstanding_invitations": outstanding,
@@ -120,7 +123,8 @@ def report(f: dict) -> None:
     )
     print(
         f"  worker memory: idle {f['worker_idle_mib']:.0f} MiB, peak {f['worker_peak_mib']:.0f} "
-        f"MiB ({f['worker_peak_mib'] / 1024:.2f} GiB; target < 1 GiB)"
+        f"MiB ({f['worker_peak_mib'] / 1024:.2f} GiB; target < 1 GiB; workflow cache "
+        f"{f['worker_cache'] or 'default'})"
     )
     print(
         f"  history per bid: mean {f['events_mean']:.0f} events, max {f['events_max']} "
@@ -139,10 +143,22 @@ async def main() -> None:
     parser.add_argument("--partners", type=int, default=20)
     parser.add_argument("--in-flight", type=int, default=1000)
     parser.add_argument("--interest-window", type=float, default=300, help="seconds")
+    parser.add_argument(
+        "--worker-cache", type=int, default=None, help="WORKER_CACHED_WORKFLOWS for the worker"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     async with bench_stack() as stack:
-        report(await measure(stack, args.bids, args.partners, args.in_flight, args.interest_window))
+        report(
+            await measure(
+                stack,
+                args.bids,
+                args.partners,
+                args.in_flight,
+                args.interest_window,
+                cache=args.worker_cache,
+            )
+        )
 
 
 if __name__ == "__main__":
