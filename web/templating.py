@@ -3,6 +3,7 @@
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -26,9 +27,18 @@ def _words(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
 
+def _page_url(path: str, filters: dict[str, str], offset: int | None) -> str:
+    """Another page of a list, with its filters kept (the empty ones left out)."""
+    query: dict[str, str | int] = {name: value for name, value in filters.items() if value}
+    if offset:
+        query["offset"] = offset
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["day"] = _day
 TEMPLATES.env.filters["words"] = _words
+TEMPLATES.env.globals["page_url"] = _page_url
 
 
 def render(

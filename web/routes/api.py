@@ -8,7 +8,7 @@ path, which scopes them to that one task. The schema is at `/openapi.json`.
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from models.bid import BidState, OutstandingTask
@@ -16,9 +16,9 @@ from models.task import TaskLink
 from web.actions import ActionRefused, BidNotFound, bid_state
 from web.auth import Viewer, require_viewer, session_value, uses_bearer
 from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
+from web.bid_list import PAGE_SIZE, list_bids
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
-from web.queries import list_bids
 from web.routes.tasks import PageError, answer, read_bid, read_link
 from web.services import ServicesDep
 from web.task_forms import FORMS, WITHDRAW, outstanding_for
@@ -77,16 +77,32 @@ async def session(request: Request, viewer: ApiViewer, services: ServicesDep) ->
 async def bids(
     viewer: ApiViewer,
     services: ServicesDep,
+    response: Response,
     stage: str = "",
     locality: str = "",
     funder: str = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[BidListItem]:
-    """The coordinator sees every bid; a lead sees the bids it leads. Overdue first."""
+    """The coordinator sees every bid; a lead sees the bids it leads. Open before closed,
+    overdue first, then by deadline; a page at a time, and how many match in all in the
+    `X-Total-Count` header."""
     if not viewer.is_coordinator and not viewer.organisation_id:
+        response.headers["X-Total-Count"] = "0"
         return []
     lead = None if viewer.is_coordinator else viewer.organisation_id
     now = await services.now()
-    rows = await list_bids(services.sessions, stage, locality, funder, lead_id=lead, now=now)
+    page = await list_bids(
+        services.sessions,
+        stage,
+        locality,
+        funder,
+        lead_id=lead,
+        now=now,
+        limit=limit,
+        offset=offset,
+    )
+    response.headers["X-Total-Count"] = str(page.total)
     return [
         BidListItem(
             **{k: getattr(r, k) for k in ("id", "title", "funder", "stage", "lead_id")},
@@ -96,7 +112,7 @@ async def bids(
             overdue=r.overdue,
             outstanding=[vars(t) for t in r.owed],
         )
-        for r in rows
+        for r in page.rows
     ]
 
 

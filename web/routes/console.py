@@ -5,19 +5,21 @@ Each form goes through `perform`, which checks the role and sends the bid's Upda
 """
 
 import secrets
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from web.actions import ActionRefused, BidNotFound, bid_state
 from web.auth import ViewerDep, current_viewer
 from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
+from web.bid_list import list_bids
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.form_data import action_data
-from web.queries import attachment, attachments_of, lead_of, list_bids, open_opportunities
+from web.queries import attachment, attachments_of, lead_of, open_opportunities
 from web.routes.tasks import errors_text
 from web.services import ServicesDep
 from web.templating import message, render
@@ -26,16 +28,22 @@ router = APIRouter(tags=["console"])
 
 
 @router.get("/console", include_in_schema=False)
-async def console(request: Request, services: ServicesDep, started: str | None = None) -> Response:
+async def console(
+    request: Request,
+    services: ServicesDep,
+    started: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
     viewer = current_viewer(request)
     if viewer is None:
         return RedirectResponse("/sign-in", status_code=303)
     if viewer.is_coordinator:
         return RedirectResponse("/dashboard", status_code=303)
     now = await services.now()
-    bids = await list_bids(services.sessions, lead_id=viewer.organisation_id, now=now)
+    lead = viewer.organisation_id
+    page = await list_bids(services.sessions, lead_id=lead, now=now, offset=offset)
     opportunities = await open_opportunities(services.sessions, now)
-    context = {"bids": bids, "opportunities": opportunities, "started": started}
+    context = {"page": page, "opportunities": opportunities, "started": started}
     return render(request, "console.html", context)
 
 

@@ -1,16 +1,18 @@
 """The coordinator's dashboard: every bid at a glance, one bid's page, and the framework."""
 
 import secrets
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from models.framework import load_framework
 from web.actions import BidNotFound, bid_state
 from web.auth import CoordinatorDep
+from web.bid_list import list_bids
 from web.charts import bar_chart, column_chart
 from web.framework_figures import framework_page
-from web.queries import attachments_of, bid_detail, filter_options, list_bids
+from web.queries import attachments_of, bid_detail, filter_options
 from web.services import ServicesDep
 from web.templating import message, render
 
@@ -25,12 +27,13 @@ async def dashboard(
     stage: str = "",
     locality: str = "",
     funder: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     now = await services.now()
-    bids = await list_bids(services.sessions, stage, locality, funder, now=now)
+    page = await list_bids(services.sessions, stage, locality, funder, now=now, offset=offset)
     options = await filter_options(services.sessions)
     chosen = {"stage": stage, "locality": locality, "funder": funder}
-    return render(request, "dashboard.html", {"bids": bids, "options": options, "chosen": chosen})
+    return render(request, "dashboard.html", {"page": page, "options": options, "chosen": chosen})
 
 
 @router.get("/dashboard/bids/{bid_id}", include_in_schema=False)
