@@ -30,12 +30,19 @@ from workflows.notice import NoticeWorkflow
 WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, ChaseWorkflow, MailingWorkflow]
 
 
-def activities_for(settings: Settings, sessions: database.async_sessionmaker) -> list:
+def activities_for(
+    settings: Settings,
+    sessions: database.async_sessionmaker,
+    store_sessions: database.async_sessionmaker | None = None,
+) -> list:
+    """`store_sessions`, given, serve the audit and read-model writes an answer waits for, from
+    a pool of their own: a burst of e-mails (each holds a connection while it sends) cannot
+    keep an answer waiting for a connection."""
     email = EmailActivities(sessions, Mailer(settings), settings)
-    store = StoreActivities(sessions)
+    store = StoreActivities(store_sessions or sessions)
     directory = DirectoryActivities(sessions)
     members = MemberActivities(sessions)
-    bids = BidStoreActivities(sessions)
+    bids = BidStoreActivities(store_sessions or sessions)
     return [
         email.send_email,
         store.record_audit,
@@ -59,12 +66,13 @@ def build_worker(
     settings: Settings,
     sessions: database.async_sessionmaker,
     task_queue: str | None = None,
+    store_sessions: database.async_sessionmaker | None = None,
 ) -> Worker:
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=activities_for(settings, sessions),
+        activities=activities_for(settings, sessions, store_sessions),
         max_cached_workflows=settings.worker_cached_workflows,
     )
 
@@ -72,9 +80,14 @@ def build_worker(
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = Settings()
-    engine = database.make_engine(settings)
+    engine, store_engine = database.make_engine(settings), database.make_engine(settings)
     client = await connect(settings)
-    worker = build_worker(client, settings, database.make_sessions(engine))
+    worker = build_worker(
+        client,
+        settings,
+        database.make_sessions(engine),
+        store_sessions=database.make_sessions(store_engine),
+    )
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
@@ -84,6 +97,7 @@ async def main() -> None:
             await stop.wait()
     finally:
         await engine.dispose()
+        await store_engine.dispose()
     logging.info("stopped")
 
 

@@ -67,7 +67,7 @@ class EmailActivities:
     async def send_email(self, input: SendEmailInput) -> SendEmailResult:
         """Send one message at most once per key; safe to retry."""
         await self._enqueue(input)
-        async with self._sessions() as session, session.begin():
+        async with self._mailer.sending, self._sessions() as session, session.begin():
             # The row lock keeps a second, overlapping attempt from sending too.
             row = await session.scalar(
                 select(OutboxMessage).where(OutboxMessage.key == input.key).with_for_update()

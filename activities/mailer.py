@@ -1,5 +1,6 @@
 """An SMTP client that keeps a few connections open, so a burst of e-mails reuses them."""
 
+import asyncio
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -7,6 +8,7 @@ import aiosmtplib
 from settings import SettingMissing, Settings
 
 MAX_IDLE_CONNECTIONS = 4
+MAX_SENDING = 8  # e-mails between taking their outbox row and the relay's answer, at once
 
 
 class Mailer:
@@ -16,6 +18,9 @@ class Mailer:
         self._settings = settings
         self._reuse = reuse
         self._idle: list[aiosmtplib.SMTP] = []
+        # Taken before the outbox row's lock: a burst of e-mails waits here, holding no
+        # database connection, instead of opening one SMTP connection per e-mail.
+        self.sending = asyncio.Semaphore(MAX_SENDING)
 
     async def send(self, message: EmailMessage) -> None:
         pooled = bool(self._idle)

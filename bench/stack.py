@@ -51,7 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def spawn(stack: "Stack", queue: str, argv: list[str], **env: str) -> subprocess.Popen:
-    """A project process (a worker, the web app) against this stack, as production runs it."""
+    """A project process (a worker, the web app) against this stack, as production runs it.
+    Its output goes to `bench-{queue}.log` in the system's temporary folder."""
     environment = dict(os.environ)
     environment.update(
         DATABASE_URL=stack.settings.database_url.get_secret_value(),
@@ -61,13 +62,11 @@ def spawn(stack: "Stack", queue: str, argv: list[str], **env: str) -> subprocess
         SMTP_PORT=str(stack.settings.smtp_port),
         **env,
     )
-    return subprocess.Popen(
-        [sys.executable, *argv],
-        env=environment,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = Path(tempfile.gettempdir()) / f"bench-{queue}.log"
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, *argv], env=environment, cwd=ROOT, stdout=output, stderr=output
+        )
 
 
 @asynccontextmanager
