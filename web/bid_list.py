@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,8 +31,6 @@ from models.tables import Bid, BidPartner, Opportunity, Organisation, Section
 Sessions = async_sessionmaker[AsyncSession]
 FAR = datetime.max.replace(tzinfo=UTC)
 PAGE_SIZE = 50
-# The list's groups in order, as (closed, overdue): open before closed, overdue first in each.
-GROUPS = ((False, True), (False, False), (True, True), (True, False))
 
 # What a line of the list shows: a select of these, from bids joined to their opportunities.
 LINE = (
@@ -155,15 +163,19 @@ def _page(filters: _Filters, now: datetime, limit: int, offset: int) -> Select:
     """The page's bids and opportunities in the list's order. Overdue is relative to `now`, so
     no index holds the whole order: each group is read in (deadline, id) order, as the index
     ix_bids_deadline_id keeps it, and cut at the page's end; the groups then merge."""
-    closed, overdue = Bid.stage.in_(CLOSED_STAGES), Bid.next_due < now
-    on_time = or_(Bid.next_due.is_(None), Bid.next_due >= now)
+    closed = Bid.stage.in_(CLOSED_STAGES)
+    conditions = (
+        and_(~closed, Bid.next_due < now),  # open and overdue
+        and_(~closed, or_(Bid.next_due.is_(None), Bid.next_due >= now)),  # open
+        closed,  # closed: a closed bid owes nothing by a date
+    )
     groups = [
         filters.apply(select(literal(rank).label("rank"), Bid.id, Bid.deadline))
-        .where(closed if is_closed else ~closed, overdue if is_overdue else on_time)
+        .where(condition)
         .order_by(Bid.deadline, Bid.id)
         .limit(offset + limit)
         .subquery()
-        for rank, (is_closed, is_overdue) in enumerate(GROUPS)
+        for rank, condition in enumerate(conditions)
     ]
     merged = union_all(*(select(group) for group in groups)).subquery()
     return (
