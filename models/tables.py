@@ -123,7 +123,7 @@ class Bid(Base):
     """The read model of one bid: what the dashboards list. Written by the bid workflow."""
 
     __tablename__ = "bids"
-    # The dashboard's list order within each of its groups (see web/queries.py).
+    # The bid list reads each of its groups in this order (see web/bid_list.py).
     __table_args__ = (Index("ix_bids_deadline_id", "deadline", "id"),)
     id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the workflow id
     opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
