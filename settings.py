@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Workflows a worker keeps in memory between tasks; one evicted is replayed when it next
     # has work. Bounds the worker's memory however many bids are live (bench/RESULTS.md).
     worker_cached_workflows: int = 1000
+    # Workflow tasks a worker takes at once. Python runs them one at a time: taking more than
+    # it can finish in the 10 s a task is given lets them time out and pile up under a burst.
+    worker_workflow_tasks: int = 10
 
     # E-mail
     smtp_host: str | None = None

@@ -74,6 +74,7 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessions, store_sessions),
         max_cached_workflows=settings.worker_cached_workflows,
+        max_concurrent_workflow_tasks=settings.worker_workflow_tasks,
     )
 
 

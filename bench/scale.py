@@ -89,7 +89,7 @@ async def measure(
                 select(func.count()).select_from(BidPartner).where(BidPartner.status == "invited")
             )
         samples = []
-        for _ in range(50):
+        for _ in range(200):
             t = time.perf_counter()
             page = await list_bids(stack.sessions)  # the dashboard's first page
             samples.append((time.perf_counter() - t) * 1000)
