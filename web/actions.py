@@ -44,9 +44,15 @@ async def update_bid(
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise BidNotFound(f"There is no open bid '{bid_id}'.") from error
-        if error.status == RPCStatusCode.FAILED_PRECONDITION:
+        if error.status == RPCStatusCode.FAILED_PRECONDITION and not not_ready(error):
             raise ActionRefused("This bid is closed: nothing more can be recorded.") from error
-        raise
+        raise  # the app answers 503: nothing was recorded, try again shortly
+
+
+def not_ready(error: RPCError) -> bool:
+    """The bid is open but cannot take answers this moment (its worker is failing or
+    overloaded, and Temporal retries it): not "closed", which would send the person away."""
+    return any(d.type_url.endswith("WorkflowNotReadyFailure") for d in error.grpc_status.details)
 
 
 async def bid_state(client: Client, bid_id: str) -> BidState:

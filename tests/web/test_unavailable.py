@@ -1,12 +1,15 @@
-"""When Temporal cannot be reached, a page says so (503) rather than failing with a 500."""
+"""When Temporal cannot be reached, or a bid cannot take answers this moment, a page says so
+(503, try again) rather than failing with a 500 or calling the bid closed."""
 
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from temporalio import workflow
+from temporalio.worker import Worker
 
 from activities.task_links import sign_task_link
 from models.task import TaskLink
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 from web.app import create_app
 
 
@@ -27,3 +30,47 @@ async def test_a_task_page_says_try_again_when_temporal_is_down(settings):
     await app.state.services.engine.dispose()
     assert page.status_code == 503 and "try again" in page.text
     assert api.status_code == 503 and "try again" in api.json()["detail"]
+
+
+@workflow.defn(name="BidWorkflow", sandboxed=False)
+class BrokenBid:
+    """A deployed bid worker with a bug: every workflow task fails, and Temporal retries it."""
+
+    @workflow.run
+    async def run(self, input: dict) -> None:
+        raise RuntimeError("a bug in the deployed worker")
+
+
+async def test_an_answer_to_a_bid_whose_worker_is_failing_says_try_again_not_closed(
+    dev_env, settings, task_queue
+):
+    """The real server refuses Updates fast while a bid's workflow task keeps failing
+    (FAILED_PRECONDITION, like a closed bid). The person is told to try again, not that the
+    bid is closed."""
+    bid_id = f"bid-{task_queue}"
+    async with Worker(dev_env.client, task_queue=task_queue, workflows=[BrokenBid]):
+        handle = await dev_env.client.start_workflow(
+            "BidWorkflow", {}, id=bid_id, task_queue=task_queue
+        )
+
+        async def failing() -> bool:
+            described = await handle.describe()
+            return described.raw_description.pending_workflow_task.attempt >= 2
+
+        await wait_until(failing)
+        app = create_app(settings.model_copy(update={"temporal_task_queue": task_queue}))
+        app.state.services.use_client(dev_env.client)
+        link = TaskLink(
+            bid_id=bid_id,
+            organisation_id="org-x",
+            kind="invitation",
+            expires_at=datetime.now(UTC) + timedelta(days=1),
+        )
+        token = sign_task_link(link, settings.secret_key.get_secret_value())
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            answer = await client.post(f"/api/tasks/{token}", json={"accept": "yes"})
+        await app.state.services.engine.dispose()
+        await handle.terminate()
+    assert answer.status_code == 503, answer.text
+    assert "try again" in answer.json()["detail"]
