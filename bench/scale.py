@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from bench import baseline
 from bench.drive import Driver, add_cohort
 from bench.stack import Stack, bench_stack, machine, percentile, spawn
-from models.tables import BidPartner
+from models.tables import Bid, BidPartner
 from web.bid_list import list_bids
 
 
@@ -71,14 +71,21 @@ async def measure(
         driver = Driver(stack.client, queue, cohort, sections=6, read_model=stack.sessions)
         limit = asyncio.Semaphore(in_flight)
 
+        failures: list[str] = []
+
         async def one() -> None:
             async with limit:
                 handle = await driver.start(interest_window=timedelta(seconds=window))
-                await driver.to_partner_signup(handle, everyone_answers=False)
+                try:
+                    await driver.to_partner_signup(handle, everyone_answers=False)
+                except Exception as error:  # counted and reported: one bid must not end the run
+                    failures.append(f"{handle.id}: {type(error).__name__}: {error}")
 
         started = time.perf_counter()
+        progress = asyncio.create_task(_progress(stack, started))
         await asyncio.gather(*(one() for _ in range(bids)))
         drive_s = time.perf_counter() - started
+        progress.cancel()
         await asyncio.sleep(5)  # let the invitations' e-mails and read-model writes settle
         sizes = [
             len((await stack.client.get_workflow_handle(i).fetch_history()).events)
@@ -100,6 +107,7 @@ async def measure(
     return {
         **base,
         "bids": bids,
+        "failures": failures,
         "worker_cache": cache,
         "partners": partners,
         "drive_s": drive_s,
@@ -115,8 +123,22 @@ async def measure(
     }
 
 
+async def _progress(stack: Stack, started: float, every: float = 60) -> None:
+    """A line a minute while the bids are driven: how many stand at each stage."""
+    while True:
+        await asyncio.sleep(every)
+        async with stack.sessions() as session:
+            rows = await session.execute(select(Bid.stage, func.count()).group_by(Bid.stage))
+        stages = ", ".join(f"{stage} {n}" for stage, n in sorted(rows.all()))
+        elapsed = time.perf_counter() - started
+        print(f"  {elapsed:.0f} s: {stages or 'no bid stored yet'}", flush=True)
+
+
 def report(f: dict) -> None:
     baseline.report(f)
+    if f["failures"]:
+        print(f"{len(f['failures'])} bids did not reach partner sign-up; the first:")
+        print(f"  {f['failures'][0]}")
     print(
         f"scale: {f['bids']} live bids x {f['partners']} partners invited: "
         f"{f['outstanding_invitations']} outstanding invitations in the read model "
