@@ -1,0 +1,58 @@
+"""Every benchmark in `bench/` runs at a tiny size on its own stack (a real Temporal dev server,
+PostgreSQL and SMTP server) and reports figures that add up: a smoke test, not a measurement.
+The figures themselves are `bench/RESULTS.md`'s, from `python -m bench.<name>`."""
+
+import pytest
+
+from bench import answer_latency, baseline, email_throughput, lifecycle, scale
+from bench.drive import minimum_round_trips
+from bench.stack import bench_stack
+
+
+@pytest.fixture(scope="module")
+async def stack():
+    async with bench_stack() as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+async def base(stack):
+    figures = await baseline.measure(stack.client, workflows=5, updates=10, concurrency=5)
+    assert figures["trivial_workflows_per_s"] > 0
+    assert 0 < figures["update_p50_ms"] <= figures["update_p99_ms"]
+    return figures
+
+
+async def test_the_lifecycle_benchmark_drives_a_bid_to_its_award_in_the_fewest_round_trips(
+    stack, base, capsys
+):
+    figures = await lifecycle.measure(stack, partners=2, sections=2, bids=2, in_flight=2, base=base)
+    assert figures["round_trips"] == figures["minimum_round_trips"] == minimum_round_trips(2, 2)
+    assert figures["events_bid"] < figures["events_with_children"]
+    lifecycle.report(figures)
+    assert "round trips" in capsys.readouterr().out
+
+
+async def test_the_answer_benchmark_sees_every_answer_reach_the_read_model(stack, base, capsys):
+    figures = await answer_latency.measure(stack, bids=1, partners=3, in_flight=2, base=base)
+    assert figures["answers"] == 3
+    assert 0 < figures["post_p50_ms"] <= figures["answer_p99_ms"]
+    answer_latency.report(figures)
+    assert "ratio to the bare Update" in capsys.readouterr().out
+
+
+async def test_the_scale_benchmark_leaves_every_invitation_outstanding(stack, base, capsys):
+    figures = await scale.measure(stack, bids=2, partners=3, in_flight=2, window=15, base=base)
+    assert figures["outstanding_invitations"] == 6
+    assert figures["listed"] == 2
+    assert figures["worker_peak_mib"] >= figures["worker_idle_mib"] > 0
+    scale.report(figures)
+    assert "dashboard list" in capsys.readouterr().out
+
+
+async def test_the_email_benchmark_sends_every_message_both_ways(stack, capsys):
+    figures = await email_throughput.measure(stack, messages=10, concurrency=2)
+    assert figures["reused_per_s"] > 0 and figures["new_connection_per_s"] > 0
+    assert len(stack.mailbox.to("member9@example.org")) == 2  # once per way, each its own key
+    email_throughput.report(figures)
+    assert "messages/s" in capsys.readouterr().out
