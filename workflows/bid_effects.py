@@ -92,10 +92,10 @@ class BidEffects:
     def _prompt(self) -> bool:
         """Bids started since the "prompt-answers" patch answer a person as soon as the answer
         is recorded (timeline, audit, read model). What the answer sets off runs after the
-        Update returns: telling the chases it ends, the e-mails it causes. The bid still owns
-        that work and waits for it before it ends (`_settle`). Several children a single
-        answer starts (20 invitations) start together. Bids recorded before replay as they
-        ran."""
+        Update returns: telling the chases it ends, the e-mails it causes. No stage waits for
+        its group e-mails to be delivered either. The bid still owns that work and waits for
+        it before it ends (`_settle`). Several children a single answer starts (20
+        invitations) start together. Bids recorded before replay as they ran."""
         return workflow.patched("prompt-answers")
 
     def _later(self, work: Coroutine[Any, Any, Any]) -> None:
@@ -171,20 +171,22 @@ class BidEffects:
         )
 
     async def _mail(self, step: str, letters: list[Letter]) -> None:
-        """Send a group of letters through a child workflow, keeping them out of this history."""
-        if letters:
-            await workflow.execute_child_workflow(
-                MailingWorkflow.run,
-                MailingInput(bid_id=self._state.bid_id, letters=letters),
-                id=f"{self._state.bid_id}/mail/{step}",
-            )
-
-    async def _mail_soon(self, step: str, letters: list[Letter]) -> None:
-        """`_mail` from an Update: since "prompt-answers", after the Update returns."""
+        """Send a group of letters through a child workflow, keeping them out of this history.
+        Since "prompt-answers" the bid goes on meanwhile: under a backlog of e-mail its stages
+        (and the dashboard) do not wait for delivery. It waits for them before it ends."""
+        if not letters:
+            return
         if self._prompt():
-            self._later(self._mail(step, letters))
+            self._later(self._send_letters(step, letters))
         else:
-            await self._mail(step, letters)
+            await self._send_letters(step, letters)
+
+    async def _send_letters(self, step: str, letters: list[Letter]) -> None:
+        await workflow.execute_child_workflow(
+            MailingWorkflow.run,
+            MailingInput(bid_id=self._state.bid_id, letters=letters),
+            id=f"{self._state.bid_id}/mail/{step}",
+        )
 
     def _everyone(self) -> list[str]:
         """Addresses of the coordinator, the consortium and every member who showed interest."""

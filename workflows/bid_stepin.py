@@ -87,7 +87,7 @@ class BidStepIn(BidEffects):
             )
             for e in (self._lead_email(), partner.email)
         ]
-        await self._mail_soon(f"left-{org}", letters)
+        await self._mail(f"left-{org}", letters)
 
     @workflow.update
     async def move_deadline(self, input: a.DeadlineMove) -> Summary:
@@ -113,7 +113,7 @@ class BidStepIn(BidEffects):
             )
             for e in self._everyone()
         ]
-        await self._mail_soon(f"deadline-{input.submission_deadline:%Y%m%d%H%M}", letters)
+        await self._mail(f"deadline-{input.submission_deadline:%Y%m%d%H%M}", letters)
         return summary(s)
 
     @move_deadline.validator

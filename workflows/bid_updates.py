@@ -67,7 +67,7 @@ class BidUpdates(BidStepIn, BidEffects):
             "You lead this bid",
             "The coordinator confirmed your organisation as the lead body. Next: invite partners.",
         )
-        await self._mail_soon("lead-confirmed", [letter])
+        await self._mail("lead-confirmed", [letter])
         return summary(s)
 
     @choose_lead.validator
@@ -209,7 +209,7 @@ class BidUpdates(BidStepIn, BidEffects):
             kind="bid_task",
             task=self._link("review", s.lead_id or "coordinator", input.section),
         )
-        await self._mail_soon(f"review-{input.section}-v{section.version}", [letter])
+        await self._mail(f"review-{input.section}-v{section.version}", [letter])
         return summary(s)
 
     @submit_contribution.validator
