@@ -208,7 +208,7 @@ class Driver:
             )
         await self.reach(handle, "drafting")
         await self._draft(handle)
-        state = await self.reach(handle, "agreement")
+        state = await self.reach(handle, "agreement", after="agreement_generated")
         assert state is not None and state.agreement is not None
         wait = (state.agreement.comment_until - datetime.now(UTC)).total_seconds()
         await asyncio.sleep(max(wait, 0) + 0.05)

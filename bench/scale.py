@@ -93,7 +93,9 @@ async def measure(
         ]
         async with stack.sessions() as session:
             outstanding = await session.scalar(
-                select(func.count()).select_from(BidPartner).where(BidPartner.status == "invited")
+                select(func.count())
+                .select_from(BidPartner)
+                .where(BidPartner.status == "invited", BidPartner.bid_id.in_(driver.ids))
             )
         samples = []
         for _ in range(200):

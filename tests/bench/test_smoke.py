@@ -4,7 +4,7 @@ The figures themselves are `bench/RESULTS.md`'s, from `python -m bench.<name>`."
 
 import pytest
 
-from bench import answer_latency, baseline, email_throughput, lifecycle, scale
+from bench import answer_latency, baseline, email_throughput, lifecycle, list_query, scale
 from bench.drive import minimum_round_trips
 from bench.stack import bench_stack
 
@@ -42,9 +42,10 @@ async def test_the_answer_benchmark_sees_every_answer_reach_the_read_model(stack
 
 
 async def test_the_scale_benchmark_leaves_every_invitation_outstanding(stack, base, capsys):
-    figures = await scale.measure(stack, bids=2, partners=3, in_flight=2, window=15, base=base)
+    figures = await scale.measure(stack, bids=2, partners=3, in_flight=2, window=30, base=base)
+    assert figures["failures"] == []
     assert figures["outstanding_invitations"] == 6
-    assert figures["listed"] == 2
+    assert figures["listed"] >= 2  # the stack also holds the other benchmarks' bids
     assert figures["worker_peak_mib"] >= figures["worker_idle_mib"] > 0
     scale.report(figures)
     assert "dashboard list" in capsys.readouterr().out
@@ -56,3 +57,10 @@ async def test_the_email_benchmark_sends_every_message_both_ways(stack, capsys):
     assert len(stack.mailbox.to("member9@example.org")) == 2  # once per way, each its own key
     email_throughput.report(figures)
     assert "messages/s" in capsys.readouterr().out
+
+
+async def test_the_list_benchmark_times_a_full_first_page(stack, capsys):
+    figures = await list_query.measure(stack.sessions, bids=60, runs=5)
+    assert 0 < figures["select_one_p50_ms"] and 0 < figures["list_p50_ms"]
+    list_query.report(figures)
+    assert "first page of 60 bids" in capsys.readouterr().out
