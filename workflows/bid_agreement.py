@@ -200,8 +200,7 @@ class BidAgreementStage(BidEffects):
             signer_role=record.signer_role,
             signed_at=record.at,
         )
-        # A signature row went to a (remote) activity before "prompt-answers"; a local one since.
-        save = self._store() if self._prompt() else workflow.execute_activity_method
+        save = self._store_row()
         await self._together(
             [
                 save(BidStoreActivities.record_signature, row, **STORE),

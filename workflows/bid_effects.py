@@ -121,6 +121,11 @@ class BidEffects:
         except FailureError:
             workflow.logger.info("a chase ended before it heard that its task was done")
 
+    def _store_row(self) -> Callable[..., Any]:
+        """How to write a review or signature row: a (remote) activity before "prompt-answers",
+        as those bids recorded it; like every other read-model write since."""
+        return self._store() if self._prompt() else workflow.execute_activity_method
+
     def _set_stage(self, stage: str) -> None:
         self._state.stage = stage  # type: ignore[assignment]
         self._upsert_search_attributes()

@@ -231,8 +231,7 @@ class BidUpdates(BidStepIn, BidEffects):
             comments=input.comments,
             reviewed_at=workflow.now(),
         )
-        # A review row went to a (remote) activity before "prompt-answers"; a local one since.
-        save = self._store() if self._prompt() else workflow.execute_activity_method
+        save = self._store_row()
         await self._together(
             [
                 save(BidStoreActivities.record_review, row, **STORE),

@@ -13,16 +13,21 @@ from tests.helpers import free_port, wait_until
 from web.app import create_app
 
 
-async def test_a_task_page_says_try_again_when_temporal_is_down(settings):
-    down = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
-    app = create_app(down)
+def invitation_token(bid_id: str, settings) -> str:
+    """A valid link to an invitation on `bid_id`, signed with the app's key."""
     link = TaskLink(
-        bid_id="bid-x",
+        bid_id=bid_id,
         organisation_id="org-x",
         kind="invitation",
         expires_at=datetime.now(UTC) + timedelta(days=1),
     )
-    token = sign_task_link(link, down.secret_key.get_secret_value())
+    return sign_task_link(link, settings.secret_key.get_secret_value())
+
+
+async def test_a_task_page_says_try_again_when_temporal_is_down(settings):
+    down = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    app = create_app(down)
+    token = invitation_token("bid-x", down)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         page = await client.get(f"/task/{token}")
@@ -60,13 +65,7 @@ async def test_an_answer_to_a_bid_whose_worker_is_failing_says_try_again_not_clo
         await wait_until(failing)
         app = create_app(settings.model_copy(update={"temporal_task_queue": task_queue}))
         app.state.services.use_client(dev_env.client)
-        link = TaskLink(
-            bid_id=bid_id,
-            organisation_id="org-x",
-            kind="invitation",
-            expires_at=datetime.now(UTC) + timedelta(days=1),
-        )
-        token = sign_task_link(link, settings.secret_key.get_secret_value())
+        token = invitation_token(bid_id, settings)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             answer = await client.post(f"/api/tasks/{token}", json={"accept": "yes"})
