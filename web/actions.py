@@ -4,14 +4,20 @@ The same Updates the CLI sends: the web never writes bid state itself. A validat
 comes back as `ActionRefused` with its reason, in words for the person who asked.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.bid import BidState
+from web.services import Unavailable
 
 
 class ActionRefused(Exception):
@@ -32,13 +38,22 @@ def _reason(error: BaseException) -> str:
 
 
 async def update_bid(
-    client: Client, bid_id: str, update: str, payload: BaseModel, update_id: str | None = None
+    client: Client,
+    bid_id: str,
+    update: str,
+    payload: BaseModel,
+    update_id: str | None = None,
+    rpc_timeout: timedelta | None = None,
 ) -> Any:
     """Send one Update and wait for its result. `update_id` makes a resubmitted form (a double
     click, a browser retry) the same Update, which Temporal records once."""
     handle = client.get_workflow_handle(bid_id)
     try:
-        return await handle.execute_update(update, payload, id=update_id)
+        return await handle.execute_update(update, payload, id=update_id, rpc_timeout=rpc_timeout)
+    except WorkflowUpdateRPCTimeoutOrCancelledError as error:
+        # A worker too busy to answer in time (the 1,000-bid benchmark saw it). The app answers
+        # 503, try again; sent again with the same id, the answer is still recorded once.
+        raise Unavailable("the bid did not answer in time") from error
     except WorkflowUpdateFailedError as error:
         raise ActionRefused(_reason(error)) from error
     except RPCError as error:

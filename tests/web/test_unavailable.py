@@ -4,13 +4,17 @@
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from temporalio import workflow
 from temporalio.worker import Worker
 
 from activities.task_links import sign_task_link
+from models.bid_answers import InvitationAnswer
 from models.task import TaskLink
 from tests.helpers import free_port, wait_until
+from web.actions import update_bid
 from web.app import create_app
+from web.services import Unavailable
 
 
 def invitation_token(bid_id: str, settings) -> str:
@@ -73,3 +77,24 @@ async def test_an_answer_to_a_bid_whose_worker_is_failing_says_try_again_not_clo
         await handle.terminate()
     assert answer.status_code == 503, answer.text
     assert "try again" in answer.json()["detail"]
+
+
+async def test_an_answer_the_bid_does_not_take_in_time_is_unavailable_not_a_crash(
+    dev_env, task_queue
+):
+    """No worker polls this bid's queue, as when every worker is busy: the Update's wait runs
+    out and the page gets `Unavailable` (503, try again), not an unhandled error."""
+    handle = await dev_env.client.start_workflow(
+        "BidWorkflow", {}, id=f"bid-{task_queue}", task_queue=task_queue
+    )
+    answer = InvitationAnswer(actor="org-x", accept=True)
+    with pytest.raises(Unavailable):
+        await update_bid(
+            dev_env.client,
+            handle.id,
+            "answer_invitation",
+            answer,
+            "web:invitation:org-x",
+            rpc_timeout=timedelta(seconds=2),
+        )
+    await handle.terminate()
