@@ -45,6 +45,7 @@ def activities_for(
     bids = BidStoreActivities(store_sessions or sessions)
     return [
         email.send_email,
+        email.send_emails,
         store.record_audit,
         directory.match_members,
         members.save_member,

@@ -21,7 +21,7 @@ from temporalio import activity
 
 from activities.mailer import Mailer
 from activities.task_links import sign_task_link
-from models.email import SendEmailInput, SendEmailResult
+from models.email import SendEmailInput, SendEmailResult, SendEmailsInput, SendEmailsResult
 from models.tables import OutboxMessage
 from settings import Settings
 
@@ -66,11 +66,33 @@ class EmailActivities:
     @activity.defn
     async def send_email(self, input: SendEmailInput) -> SendEmailResult:
         """Send one message at most once per key; safe to retry."""
-        await self._enqueue(input)
-        async with self._mailer.sending, self._sessions() as session, session.begin():
+        await self._enqueue([input])
+        async with self._sessions() as session:
+            return await self._deliver(session, input.key)
+
+    @activity.defn
+    async def send_emails(self, input: SendEmailsInput) -> SendEmailsResult:
+        """Several messages of one mailing, each at most once per key; safe to retry. One
+        activity and one insert for them all: a group mailing costs the Temporal server and the
+        worker a fraction of one activity per message. Each message is still locked, sent and
+        marked in a transaction of its own. The first SMTP failure stops the batch; a retry
+        skips what was sent."""
+        await self._enqueue(input.messages)
+        result = SendEmailsResult()
+        async with self._sessions() as session:
+            for message in input.messages:
+                sent = await self._deliver(session, message.key)
+                result.already_sent += sent.already_sent
+                result.sent += not sent.already_sent
+        return result
+
+    async def _deliver(self, session: AsyncSession, key: str) -> SendEmailResult:
+        """Send the outbox row `key` unless it was sent already, and mark it sent. The session
+        takes a connection only once this e-mail's turn to send has come."""
+        async with self._mailer.sending, session.begin():
             # The row lock keeps a second, overlapping attempt from sending too.
             row = await session.scalar(
-                select(OutboxMessage).where(OutboxMessage.key == input.key).with_for_update()
+                select(OutboxMessage).where(OutboxMessage.key == key).with_for_update()
             )
             assert row is not None
             if row.status == "sent":
@@ -83,26 +105,29 @@ class EmailActivities:
                 failure = None
                 row.status, row.sent_at, row.attempts = "sent", datetime.now(UTC), row.attempts + 1
         if failure is not None:
-            await self._record_failure(input.key, failure)
+            await self._record_failure(key, failure)
             raise failure
         return SendEmailResult(message_id=row.message_id, already_sent=False)
 
-    async def _enqueue(self, input: SendEmailInput) -> None:
-        subject, text, html = self._templates.render(input.kind, self._context(input))
+    async def _enqueue(self, inputs: list[SendEmailInput]) -> None:
+        rows = []
+        for input in inputs:
+            subject, text, html = self._templates.render(input.kind, self._context(input))
+            rows.append(
+                {
+                    "key": input.key,
+                    "message_id": message_id_for(input.key),
+                    "kind": input.kind,
+                    "bid_id": input.bid_id,
+                    "to_address": input.to,
+                    "subject": subject,
+                    "text_body": text,
+                    "html_body": html,
+                }
+            )
         async with self._sessions() as session, session.begin():
             await session.execute(
-                insert(OutboxMessage)
-                .values(
-                    key=input.key,
-                    message_id=message_id_for(input.key),
-                    kind=input.kind,
-                    bid_id=input.bid_id,
-                    to_address=input.to,
-                    subject=subject,
-                    text_body=text,
-                    html_body=html,
-                )
-                .on_conflict_do_nothing(index_elements=["key"])
+                insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["key"])
             )
 
     def _context(self, input: SendEmailInput) -> dict:

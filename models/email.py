@@ -21,3 +21,14 @@ class SendEmailInput(BaseModel):
 class SendEmailResult(BaseModel):
     message_id: str
     already_sent: bool  # True when a retry found the message sent before
+
+
+class SendEmailsInput(BaseModel):
+    """Several e-mails sent by one activity (a batch of a group mailing)."""
+
+    messages: list[SendEmailInput]
+
+
+class SendEmailsResult(BaseModel):
+    sent: int = 0
+    already_sent: int = 0  # found sent by an earlier attempt

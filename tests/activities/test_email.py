@@ -3,16 +3,18 @@
 import uuid
 from datetime import timedelta
 
+import aiosmtplib
+import pytest
 from sqlalchemy import select
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 from temporalio.worker import Worker
 
-from activities.email import EmailActivities
+from activities.email import EmailActivities, message_id_for
 from activities.mailer import Mailer
 from activities.store import StoreActivities
 from deploy.mailbox import start_mailbox
-from models.email import SendEmailInput, SendEmailResult
+from models.email import SendEmailInput, SendEmailResult, SendEmailsInput, SendEmailsResult
 from models.notice import NoticeInput
 from models.tables import OutboxMessage
 from tests.helpers import free_port, wait_until
@@ -125,3 +127,43 @@ async def test_an_smtp_outage_delays_the_message_and_loses_nothing(dev_env, sett
     assert received["Subject"] == "Training: tendering basics"
     row = await outbox_row(sessions, f"{key}:{to}")
     assert row.status == "sent" and row.attempts >= 2
+
+
+async def test_a_batch_sends_each_message_once_and_its_retry_skips_what_was_sent(
+    settings, sessions, mailbox
+):
+    run = uuid.uuid4().hex[:8]
+    messages = [
+        SendEmailInput(
+            key=f"bid-{run}:circulate:{i}",
+            kind="notice",
+            to=f"member{i}-{run}@example.org",
+            context={
+                "subject": "Improving Futures",
+                "body": "Lead, partner, or not this time?",
+                "action_url": None,
+                "action_label": None,
+            },
+        )
+        for i in range(3)
+    ]
+    email = EmailActivities(sessions, Mailer(settings), settings)
+    await email.send_email(messages[0])  # sent before, by an earlier attempt
+
+    outage = settings.model_copy(update={"smtp_port": free_port(), "smtp_timeout_seconds": 2})
+    down = EmailActivities(sessions, Mailer(outage), outage)
+    with pytest.raises(aiosmtplib.SMTPConnectError):
+        await down.send_emails(SendEmailsInput(messages=messages))
+    waiting = [await outbox_row(sessions, m.key) for m in messages[1:]]
+    assert [(r.status, r.attempts) for r in waiting] == [("pending", 1), ("pending", 0)]
+
+    assert await email.send_emails(SendEmailsInput(messages=messages)) == SendEmailsResult(
+        sent=2, already_sent=1
+    )
+    assert await email.send_emails(SendEmailsInput(messages=messages)) == SendEmailsResult(
+        sent=0, already_sent=3
+    )
+    for m in messages:
+        [received] = mailbox.to(m.to)
+        assert received["Message-ID"] == message_id_for(m.key)
+        assert (await outbox_row(sessions, m.key)).status == "sent"
