@@ -5,6 +5,7 @@ the round trips it made against the minimum the stages need.
 """
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError, RPCStatusCode
 
 from bench.stack import Stack
@@ -25,6 +26,7 @@ from workflows.bid import BidWorkflow
 # Short windows, so a whole lifecycle runs in seconds on the real (not time-skipping) server.
 FAST = Timetable(comment_window=timedelta(seconds=1))
 POLL_SECONDS = 0.02
+GIVE_UP_SECONDS = 900  # an Update still unanswered after this fails the bid's drive
 
 
 @dataclass
@@ -74,6 +76,8 @@ class Driver:
     sections: int = 6
     round_trips: int = 0
     polls: int = 0
+    resends: int = 0  # Updates sent again after the client's wait ran out
+    longest_update_s: float = 0.0
     ids: list[str] = field(default_factory=list)
     # Given, stages are awaited in the read model (as the dashboard sees them), which spares
     # a worker with hundreds of bids the state queries; else by the bid's `state` query.
@@ -114,8 +118,20 @@ class Driver:
         return handle
 
     async def update(self, handle: WorkflowHandle, update, answer) -> None:
-        await handle.execute_update(update, answer)
+        """As a person's form does: the Update carries an id, and when the client's wait runs
+        out (the web app answers 503, try again) the same Update is sent again; Temporal
+        records it once. Each resend is counted, and the longest wait kept."""
+        update_id, started = str(uuid.uuid4()), time.perf_counter()
+        while True:
+            try:
+                await handle.execute_update(update, answer, id=update_id)
+                break
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                if time.perf_counter() - started > GIVE_UP_SECONDS:
+                    raise
+                self.resends += 1
         self.round_trips += 1
+        self.longest_update_s = max(self.longest_update_s, time.perf_counter() - started)
 
     async def reach(
         self, handle: WorkflowHandle, stage: str, after: str | None = None

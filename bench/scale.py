@@ -113,6 +113,8 @@ async def measure(
         "worker_cache": cache,
         "partners": partners,
         "drive_s": drive_s,
+        "resends": driver.resends,
+        "longest_update_s": driver.longest_update_s,
         "outstanding_invitations": outstanding,
         "listed": page.total,
         "page": len(page.rows),
@@ -145,6 +147,10 @@ def report(f: dict) -> None:
         f"scale: {f['bids']} live bids x {f['partners']} partners invited: "
         f"{f['outstanding_invitations']} outstanding invitations in the read model "
         f"(driven in {f['drive_s']:.0f} s)"
+    )
+    print(
+        f"  Updates: the longest took {f['longest_update_s']:.1f} s; {f['resends']} were sent "
+        "again after the client's wait ran out (as a person would, on the web app's 503)"
     )
     print(
         f"  worker memory: idle {f['worker_idle_mib']:.0f} MiB, peak {f['worker_peak_mib']:.0f} "
