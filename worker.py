@@ -47,6 +47,7 @@ def activities_for(
         email.send_email,
         email.send_emails,
         store.record_audit,
+        store.record_audits,
         directory.match_members,
         members.save_member,
         members.save_known_providers,

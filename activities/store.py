@@ -25,3 +25,14 @@ class StoreActivities:
                 .values(**input.model_dump())
                 .on_conflict_do_nothing(index_elements=["key"])
             )
+
+    @activity.defn
+    async def record_audits(self, records: list[AuditRecord]) -> None:
+        """Append several audit entries of one answer (a partner invited each) in one
+        statement; a key recorded before is skipped."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                insert(AuditEntry)
+                .values([record.model_dump() for record in records])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from temporalio.common import RetryPolicy
+from temporalio.common import Priority, RetryPolicy
 
 # The database may be briefly down (a restart, a failover): retry for as long as it takes.
 STORE = {
@@ -24,3 +24,9 @@ EMAIL = {
         non_retryable_error_types=["TemplateNotFound", "UndefinedError"],
     ),
 }
+
+# The bid's own work (an answer's Update, a stage opening) runs at the default priority, 3.
+# Its chase and mailing children, and the e-mails they send, are background work: when a
+# burst backs the task queue up (1,000 bids inviting 20 partners each), Temporal hands the
+# worker the bids' tasks first, so a person's answer does not wait behind 20,000 reminders.
+BACKGROUND = Priority(priority_key=4)

@@ -33,6 +33,22 @@ async def test_the_same_audit_entry_written_twice_is_recorded_once(sessions):
     assert count == 1
 
 
+async def test_several_entries_of_one_answer_are_written_together_and_once(sessions):
+    run = uuid.uuid4().hex[:8]
+    keys = [f"audit-{run}-{i}" for i in range(3)]
+    store = StoreActivities(sessions)
+    await store.record_audit(record(keys[0]))  # one of them was written before
+    await store.record_audits([record(k) for k in keys])
+    await store.record_audits([record(k) for k in keys])  # a retried activity
+    async with sessions() as session:
+        rows = await session.execute(
+            select(AuditEntry.key, func.count())
+            .where(AuditEntry.key.in_(keys))
+            .group_by(AuditEntry.key)
+        )
+    assert dict(rows.all()) == {k: 1 for k in keys}
+
+
 @pytest.mark.parametrize(
     "change",
     [

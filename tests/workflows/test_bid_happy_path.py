@@ -16,6 +16,7 @@ from tests.workflows.bid_support import (
     subjects,
 )
 from workflows.bid import BidWorkflow
+from workflows.policies import BACKGROUND
 
 MEMBERS = {
     "alpha": {"lead": True, "staff": 12, "track": 4},
@@ -69,6 +70,15 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
                 actor=bid.org("alpha"), organisation_ids=[bid.org("beta"), bid.org("gamma")]
             ),
         )
+        # The chases are background work: behind the bid's own tasks in a backed-up queue.
+        started = [
+            e.start_child_workflow_execution_initiated_event_attributes
+            for e in (await h.fetch_history()).events
+            if e.HasField("start_child_workflow_execution_initiated_event_attributes")
+        ]
+        invitations = [c for c in started if "/invitation/" in c.workflow_id]
+        assert len(invitations) == 2
+        assert {c.priority.priority_key for c in invitations} == {BACKGROUND.priority_key} == {4}
         for name in ("beta", "gamma"):
             await h.execute_update(
                 BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org(name), accept=True)
