@@ -53,8 +53,9 @@ async def test_the_scale_benchmark_leaves_every_invitation_outstanding(stack, ba
 
 async def test_the_email_benchmark_sends_every_message_both_ways(stack, capsys):
     figures = await email_throughput.measure(stack, messages=10, concurrency=2)
-    assert figures["reused_per_s"] > 0 and figures["new_connection_per_s"] > 0
-    assert len(stack.mailbox.to("member9@example.org")) == 2  # once per way, each its own key
+    assert min(figures["reused_per_s"], figures["new_connection_per_s"]) > 0
+    assert figures["batched_per_s"] > 0
+    assert len(stack.mailbox.to("member9@example.org")) == 3  # once per way, each its own key
     email_throughput.report(figures)
     assert "messages/s" in capsys.readouterr().out
 
