@@ -78,6 +78,7 @@ class Driver:
     polls: int = 0
     resends: int = 0  # Updates sent again after the client's wait ran out
     longest_update_s: float = 0.0
+    longest_by_update: dict[str, float] = field(default_factory=dict)  # seconds, by Update
     ids: list[str] = field(default_factory=list)
     # Given, stages are awaited in the read model (as the dashboard sees them), which spares
     # a worker with hundreds of bids the state queries; else by the bid's `state` query.
@@ -131,7 +132,9 @@ class Driver:
                     raise
                 self.resends += 1
         self.round_trips += 1
-        self.longest_update_s = max(self.longest_update_s, time.perf_counter() - started)
+        name, took = update.__name__, time.perf_counter() - started
+        self.longest_update_s = max(self.longest_update_s, took)
+        self.longest_by_update[name] = max(self.longest_by_update.get(name, 0.0), took)
 
     async def reach(
         self, handle: WorkflowHandle, stage: str, after: str | None = None

@@ -118,6 +118,7 @@ async def measure(
         "settle_s": settle_s,
         "resends": driver.resends,
         "longest_update_s": driver.longest_update_s,
+        "longest_by_update": driver.longest_by_update,
         "outstanding_invitations": outstanding,
         "listed": page.total,
         "page": len(page.rows),
@@ -164,6 +165,8 @@ def report(f: dict) -> None:
         f"  Updates: the longest took {f['longest_update_s']:.1f} s; {f['resends']} were sent "
         "again after the client's wait ran out (as a person would, on the web app's 503)"
     )
+    longest = sorted(f["longest_by_update"].items(), key=lambda item: -item[1])
+    print("  longest wait by Update: " + ", ".join(f"{n} {s:.1f} s" for n, s in longest))
     print(
         f"  worker memory: idle {f['worker_idle_mib']:.0f} MiB, peak {f['worker_peak_mib']:.0f} "
         f"MiB ({f['worker_peak_mib'] / 1024:.2f} GiB; target < 1 GiB; workflow cache "
