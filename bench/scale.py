@@ -131,7 +131,7 @@ async def measure(
     }
 
 
-def _until_quiet(pid: int, limit: float = 900) -> float:
+def _until_quiet(pid: int, limit: float = 1800) -> float:
     """Seconds until the worker has used under 5% of a core for 3 s running."""
     process, started, quiet = psutil.Process(pid), time.perf_counter(), 0
     while quiet < 3 and time.perf_counter() - started < limit:
