@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -48,8 +49,28 @@ class Up:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        self.head: list[str] = []  # its output up to the summary, read by wait_healthy
 
     def wait_healthy(self, within: float = 90) -> dict:
+        """Until /healthz is green and `consortia up` has printed its summary: the web app can
+        answer before `up` has seen it answer, and a Ctrl-C then falls inside the start."""
+        health = self._green(within)
+        self._wait_for_summary(within)
+        return health
+
+    def _wait_for_summary(self, within: float) -> None:
+        def read() -> None:
+            for line in self.process.stdout:
+                self.head.append(line)
+                if line.startswith("The system is up"):
+                    return
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(within)
+        assert any(line.startswith("The system is up") for line in self.head), "".join(self.head)
+
+    def _green(self, within: float) -> dict:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.process.stdout.read()
@@ -65,7 +86,8 @@ class Up:
     def interrupt(self, within: float = 30) -> str:
         descendants = psutil.Process(self.process.pid).children(recursive=True)
         self.process.send_signal(signal.SIGINT)
-        output, _ = self.process.communicate(timeout=within)
+        rest, _ = self.process.communicate(timeout=within)
+        output = "".join(self.head) + rest
         assert self.process.returncode == 0, output
         gone, alive = psutil.wait_procs(descendants, timeout=5)
         assert not alive, f"left running: {[p.pid for p in alive]}"
