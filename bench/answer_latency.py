@@ -17,11 +17,20 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.task_links import sign_task_link
 from bench import baseline
 from bench.drive import Driver, add_cohort
-from bench.stack import Stack, bench_stack, free_port, machine, percentile, spawn
+from bench.stack import (
+    ReadModelWatch,
+    Stack,
+    bench_stack,
+    free_port,
+    machine,
+    percentile,
+    spawn,
+)
 from models.tables import BidPartner
 from models.task import TaskLink
 
@@ -33,36 +42,15 @@ def start_web(stack: Stack, queue: str, port: int) -> subprocess.Popen:
     return spawn(stack, queue, argv, SECRET_KEY=SECRET)
 
 
-class ReadModelWatcher:
-    """Waits for answers to show in the `bid_partners` rows the dashboard reads: one query
-    every 2 ms for all the answers waiting, however many are in flight."""
-
-    def __init__(self, stack: Stack) -> None:
-        self._stack = stack
-        self._waiting: dict[tuple[str, str], asyncio.Future] = {}
-        self._task: asyncio.Task | None = None
-
-    async def accepted(self, bid_id: str, org: str) -> None:
-        shown = asyncio.get_running_loop().create_future()
-        self._waiting[(bid_id, org)] = shown
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._watch())
-        await shown
-
-    async def _watch(self) -> None:
-        while self._waiting:
-            bids = {bid_id for bid_id, _ in self._waiting}
-            async with self._stack.sessions() as session:
-                rows = await session.execute(
-                    select(BidPartner.bid_id, BidPartner.organisation_id).where(
-                        BidPartner.bid_id.in_(bids), BidPartner.status == "accepted"
-                    )
-                )
-            for key in rows.all():
-                shown = self._waiting.pop(tuple(key), None)
-                if shown is not None:
-                    shown.set_result(None)
-            await asyncio.sleep(0.002)
+async def _accepted(session: AsyncSession, waiting: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of (bid, partner) pairs, those the dashboard's `bid_partners` rows show as accepted."""
+    rows = await session.execute(
+        select(BidPartner.bid_id, BidPartner.organisation_id).where(
+            BidPartner.bid_id.in_({bid_id for bid_id, _ in waiting}),
+            BidPartner.status == "accepted",
+        )
+    )
+    return {tuple(row) for row in rows} & waiting
 
 
 async def measure(
@@ -100,7 +88,7 @@ async def measure(
         ]
         latencies, posts = [], []
         limit = asyncio.Semaphore(in_flight)
-        watcher = ReadModelWatcher(stack)
+        shown = ReadModelWatch(stack.sessions, _accepted, every=0.002)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             await _wait_for(http)
 
@@ -110,7 +98,7 @@ async def measure(
                     response = await http.post(f"/api/tasks/{token}", json={"accept": "yes"})
                     response.raise_for_status()
                     posts.append((time.perf_counter() - started) * 1000)
-                    await watcher.accepted(bid_id, org)
+                    await shown.until((bid_id, org))
                     latencies.append((time.perf_counter() - started) * 1000)
 
             await asyncio.gather(*(answer(*a) for a in answers))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError, RPCStatusCode
 
-from bench.stack import Stack
+from bench.stack import ReadModelWatch, Stack
 from models import bid_answers as a
 from models.bid import BidInput, BidState, Timetable
 from models.opportunity import OpportunityNotice
@@ -75,7 +75,7 @@ class Driver:
     cohort: Cohort
     sections: int = 6
     round_trips: int = 0
-    polls: int = 0
+    queries: int = 0  # state queries while waiting for a stage
     resends: int = 0  # Updates sent again after the client's wait ran out
     longest_update_s: float = 0.0
     longest_by_update: dict[str, float] = field(default_factory=dict)  # seconds, by Update
@@ -84,8 +84,12 @@ class Driver:
     # a worker with hundreds of bids the state queries; else by the bid's `state` query.
     read_model: async_sessionmaker[AsyncSession] | None = None
     read_model_poll: float = 0.25
-    _waiting: dict[str, tuple[str, asyncio.Future]] = field(default_factory=dict)
-    _watcher: asyncio.Task | None = None
+    _stages: ReadModelWatch[tuple[str, str]] | None = None
+
+    @property
+    def polls(self) -> int:
+        """Looks at a bid's stage: state queries, and read-model polls (each for every bid)."""
+        return self.queries + (self._stages.polls if self._stages else 0)
 
     async def start(self, interest_window: timedelta = timedelta(days=14)) -> WorkflowHandle:
         now = datetime.now(UTC)
@@ -150,7 +154,7 @@ class Driver:
                     raise
                 continue
             finally:
-                self.polls += 1
+                self.queries += 1
             if state.stage == stage and (
                 after is None or any(e.action == after for e in state.timeline)
             ):
@@ -158,29 +162,11 @@ class Driver:
             await asyncio.sleep(POLL_SECONDS)
 
     async def _reach_in_read_model(self, handle: WorkflowHandle, stage: str) -> None:
-        """The read model is written as each stage opens, after what opened it is recorded.
-        One query a poll for every bid waiting, however many there are."""
+        """The read model is written as each stage opens, after what opened it is recorded."""
         assert self.read_model is not None
-        arrived = asyncio.get_running_loop().create_future()
-        self._waiting[handle.id] = (stage, arrived)
-        if self._watcher is None or self._watcher.done():
-            self._watcher = asyncio.create_task(self._watch_read_model())
-        await arrived
-
-    async def _watch_read_model(self) -> None:
-        assert self.read_model is not None
-        while self._waiting:
-            await asyncio.sleep(self.read_model_poll)
-            async with self.read_model() as session:
-                rows = await session.execute(
-                    select(Bid.id, Bid.stage).where(Bid.id.in_(list(self._waiting)))
-                )
-            self.polls += 1
-            for bid_id, stage in rows.all():
-                wanted, arrived = self._waiting[bid_id]
-                if stage == wanted:
-                    del self._waiting[bid_id]
-                    arrived.set_result(None)
+        if self._stages is None:
+            self._stages = ReadModelWatch(self.read_model, _at_stage, self.read_model_poll)
+        await self._stages.until((handle.id, stage))
 
     async def to_partner_signup(self, handle: WorkflowHandle, everyone_answers: bool) -> None:
         c = self.cohort
@@ -291,6 +277,14 @@ class Driver:
                 BidWorkflow.review_contribution,
                 a.ReviewInput(actor=c.lead, section=section, approve=True),
             )
+
+
+async def _at_stage(session: AsyncSession, waiting: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of (bid, stage) pairs, those whose bid stands at that stage in the read model."""
+    rows = await session.execute(
+        select(Bid.id, Bid.stage).where(Bid.id.in_({bid_id for bid_id, _ in waiting}))
+    )
+    return {tuple(row) for row in rows} & waiting
 
 
 def minimum_round_trips(partners: int, sections: int) -> int:

@@ -13,10 +13,11 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -100,6 +101,44 @@ async def bench_stack() -> AsyncIterator[Stack]:
             await env.shutdown()
             mail.stop()
             pg.cleanup()
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class ReadModelWatch(Generic[K]):
+    """Waits until keys hold in the read model, as the dashboard would see them. One query a
+    poll answers every waiter, however many are in flight: `holding(session, keys)` returns
+    those of `keys` that hold now (a bid at its stage, a partner's answer shown)."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        holding: Callable[[AsyncSession, set[K]], Awaitable[set[K]]],
+        every: float,
+    ) -> None:
+        self._sessions, self._holding, self._every = sessions, holding, every
+        self._waiting: dict[K, asyncio.Future] = {}
+        self._task: asyncio.Task | None = None
+        self.polls = 0
+
+    async def until(self, key: K) -> None:
+        held = self._waiting.get(key) or asyncio.get_running_loop().create_future()
+        self._waiting[key] = held
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._watch())
+        await held
+
+    async def _watch(self) -> None:
+        while self._waiting:
+            async with self._sessions() as session:
+                held = await self._holding(session, set(self._waiting))
+            self.polls += 1
+            for key in held:
+                future = self._waiting.pop(key, None)
+                if future is not None:
+                    future.set_result(None)
+            await asyncio.sleep(self._every)
 
 
 def percentile(samples: list[float], p: float) -> float:
