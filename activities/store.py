@@ -19,12 +19,7 @@ class StoreActivities:
     @activity.defn
     async def record_audit(self, input: AuditRecord) -> None:
         """Append one audit entry; the same key twice records once."""
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                insert(AuditEntry)
-                .values(**input.model_dump())
-                .on_conflict_do_nothing(index_elements=["key"])
-            )
+        await self.record_audits([input])
 
     @activity.defn
     async def record_audits(self, records: list[AuditRecord]) -> None:
