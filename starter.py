@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from models import bid_answers as answers
 from models.bid import BidInput, BidState
+from models.bid_updates import BID_UPDATES, BidUpdate
 from models.opportunity import OpportunityNotice
 from settings import SettingMissing, Settings
 from workflows import search_attributes as sa
@@ -37,27 +37,8 @@ async def connect(settings: Settings) -> Client:
 
 # --- bids -----------------------------------------------------------------------------------
 
-# Every Update of the bid workflow, by its command-line name: (the Update, its input model).
-UPDATES: dict[str, tuple[Callable, type[answers.Answer]]] = {
-    "express-interest": (BidWorkflow.express_interest, answers.ExpressionOfInterest),
-    "decide": (BidWorkflow.decide_bid, answers.BidDecision),
-    "choose-lead": (BidWorkflow.choose_lead, answers.LeadChoice),
-    "resolve-escalation": (BidWorkflow.resolve_escalation, answers.EscalationDecision),
-    "invite": (BidWorkflow.invite_partners, answers.Invitations),
-    "answer-invitation": (BidWorkflow.answer_invitation, answers.InvitationAnswer),
-    "assign-sections": (BidWorkflow.assign_sections, answers.SectionAssignments),
-    "submit-contribution": (BidWorkflow.submit_contribution, answers.ContributionInput),
-    "review": (BidWorkflow.review_contribution, answers.ReviewInput),
-    "comment": (BidWorkflow.comment_on_agreement, answers.AgreementCommentInput),
-    "sign": (BidWorkflow.sign_agreement, answers.SignatureInput),
-    "remove-partner": (BidWorkflow.remove_partner, answers.RemovePartner),
-    "la-decision": (BidWorkflow.local_authority_decision, answers.LocalAuthorityDecision),
-    "submit": (BidWorkflow.record_submission, answers.SubmissionInput),
-    "outcome": (BidWorkflow.record_outcome, answers.OutcomeInput),
-    "withdraw": (BidWorkflow.withdraw, answers.Withdrawal),
-    "move-deadline": (BidWorkflow.move_deadline, answers.DeadlineMove),
-    "cancel": (BidWorkflow.cancel, answers.Cancellation),
-}
+# Every Update of the bid workflow, by its command-line name (`decide-bid` for `decide_bid`).
+UPDATES: dict[str, BidUpdate] = {u.name.replace("_", "-"): u for u in BID_UPDATES}
 
 
 async def start_bid(client: Client, input: BidInput, task_queue: str) -> WorkflowHandle:
@@ -78,13 +59,13 @@ async def start_bid(client: Client, input: BidInput, task_queue: str) -> Workflo
     )
 
 
-async def send_answer(client: Client, bid_id: str, update: str, payload: dict) -> dict[str, Any]:
+async def send_answer(client: Client, bid_id: str, update: str, payload: dict) -> BaseModel:
     """Send one answer (validated here first); returns the bid's new summary. A refused
     answer raises `WorkflowUpdateFailedError`, whose cause says why."""
-    method, model = UPDATES[update]
-    answer = model.model_validate(payload)
+    spec = UPDATES[update]
+    answer = spec.input.model_validate(payload)
     handle = client.get_workflow_handle_for(BidWorkflow.run, bid_id)
-    return await handle.execute_update(method, answer)
+    return await handle.execute_update(spec.name, answer, result_type=spec.result)
 
 
 async def show_bid(client: Client, bid_id: str) -> BidState:
@@ -191,9 +172,9 @@ def answer(
         _fail(f"unknown answer {update!r}; one of: {', '.join(UPDATES)}")
     summary = _run(lambda client: send_answer(client, bid_id, update, _read(payload)))
     if as_json:
-        typer.echo(json.dumps(summary, indent=2, default=str))
+        typer.echo(summary.model_dump_json(indent=2))
     else:
-        typer.echo(f"{bid_id}: accepted; stage {summary['stage']}")
+        typer.echo(f"{bid_id}: accepted; stage {getattr(summary, 'stage', '?')}")
 
 
 @bid_app.command("list")
@@ -223,8 +204,9 @@ def show(bid_id: str, as_json: bool = AS_JSON) -> None:
         return
     typer.echo(f"{state.bid_id}: {state.notice.title} ({state.notice.funder})")
     typer.echo(f"stage: {state.stage}   lead: {state.lead_id or '-'}")
-    for name, moment in state.deadlines.items():
-        typer.echo(f"  deadline {name:20} {moment:%Y-%m-%d %H:%M}")
+    for name, moment in state.deadlines.model_dump().items():
+        if moment is not None:
+            typer.echo(f"  deadline {name:20} {moment:%Y-%m-%d %H:%M}")
     for partner in state.partners.values():
         typer.echo(f"  partner  {partner.organisation_id:20} {partner.status}")
     for task in state.outstanding:

@@ -22,12 +22,11 @@ from activities.store import StoreActivities
 from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
-from workflows.bid_mailing import MailingWorkflow
-from workflows.bid_task import ChaseWorkflow
+from workflows.bid.mailing import MailingWorkflow
 from workflows.membership import MembershipWorkflow
 from workflows.notice import NoticeWorkflow
 
-WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, ChaseWorkflow, MailingWorkflow]
+WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, MailingWorkflow]
 
 
 def activities_for(
@@ -49,6 +48,7 @@ def activities_for(
         store.record_audit,
         store.record_audits,
         directory.match_members,
+        directory.members_by_id,
         members.save_member,
         members.save_known_providers,
         directory.search_members,

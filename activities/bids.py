@@ -51,7 +51,9 @@ class BidStoreActivities:
                 statement.on_conflict_do_update(
                     index_elements=["id"],
                     set_={k: statement.excluded[k] for k in row if k != "id"},
-                    where=Bid.version < statement.excluded.version,
+                    # Equal too: a workflow task that runs again (its completion lost)
+                    # writes the same version, and the later write is the one that counts.
+                    where=Bid.version <= statement.excluded.version,
                 ).returning(Bid.id)
             )
             if newer is None:  # a later snapshot is stored already: its rows are newer too

@@ -19,6 +19,7 @@ from models.directory import (
     FrameworkFigures,
     MatchInput,
     MemberMatch,
+    MembersById,
     count,
     found,
     matches,
@@ -38,6 +39,14 @@ class DirectoryActivities:
         match, with their primary contact; `leads_only` keeps full members willing to lead."""
         members = await self._members(statuses=MAY_JOIN_BIDS, with_contact=True)
         return [m for m in members if matches(m, input)]
+
+    @activity.defn
+    async def members_by_id(self, input: MembersById) -> list[MemberMatch]:
+        """Active members (full or associate) with a primary contact, of those asked for; an
+        id that is not one is left out."""
+        wanted = set(input.ids)
+        members = await self._members(statuses=MAY_JOIN_BIDS, with_contact=True, ids=wanted)
+        return [m for m in members if m.organisation_id in wanted]
 
     @activity.defn
     async def search_members(self, input: DirectorySearch) -> list[MemberMatch]:
@@ -79,13 +88,18 @@ class DirectoryActivities:
         )
 
     async def _members(
-        self, statuses: tuple[str, ...] | None, with_contact: bool = False
+        self,
+        statuses: tuple[str, ...] | None,
+        with_contact: bool = False,
+        ids: set[str] | None = None,
     ) -> list[MemberMatch]:
         primary = (Contact.organisation_id == Organisation.id) & Contact.is_primary
         query = select(Organisation, Contact.email).order_by(Organisation.id)
         query = query.join(Contact, primary, isouter=not with_contact)
         if statuses:
             query = query.where(Organisation.status.in_(statuses))
+        if ids is not None:
+            query = query.where(Organisation.id.in_(ids))
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
         return [_to_match(org, email or "") for org, email in rows]
@@ -98,16 +112,15 @@ def _bid_figures(bids: list[tuple]) -> dict:
         "bids_started": len(bids),
         "bids_submitted": sum(stage in SUBMITTED_STAGES for stage, _, _ in bids),
         "bids_won": len(won),
-        "value_won": sum((_award_value(state, value) for state, value in won), Decimal(0)),
+        "value_won": sum((_award_value(state) for state, _ in won), Decimal(0)),
     }
 
 
-def _award_value(state: dict, opportunity_value: Decimal | None) -> Decimal:
-    """The value recorded with the award, else the opportunity's advertised value."""
-    recorded = (state.get("outcome") or {}).get("value")
-    if recorded is not None:
-        return Decimal(str(recorded))
-    return opportunity_value or Decimal(0)
+def _award_value(state: dict) -> Decimal:
+    """The value the funder awarded, as the bid recorded it (its summary's `awarded_value`),
+    never the advertised value: an award below it counts as what was awarded."""
+    recorded = state.get("awarded_value")
+    return Decimal(str(recorded)) if recorded is not None else Decimal(0)
 
 
 def _to_match(org: Organisation, email: str) -> MemberMatch:

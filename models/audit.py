@@ -10,6 +10,7 @@ class AuditRecord(BaseModel):
     """`key` makes the write idempotent: the same key twice records once."""
 
     key: str
+    seq: int | None = None  # its place in the bid's timeline: the order the audit list shows
     at: datetime  # from workflow.now(), so a replay writes the same time
     actor: str
     action: str

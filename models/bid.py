@@ -1,11 +1,12 @@
 """The bid workflow's input and its whole state: what the `state` query returns."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from models.bid_schedule import DueTask
 from models.directory import MemberMatch
 from models.opportunity import OpportunityNotice
 
@@ -46,6 +47,8 @@ class Timetable(BaseModel):
     la_window: timedelta = timedelta(days=5)
     remind_before: timedelta = timedelta(days=2)  # first reminder this long before a due date
     remind_every: timedelta = timedelta(days=1)  # then this often until it is answered
+    assign_window: timedelta = timedelta(days=5)  # for the lead to assign the sections
+    review_window: timedelta = timedelta(days=3)  # for the lead to review a contribution
     link_valid_after_due: timedelta = timedelta(days=14)
     management_top_slice: Decimal = Decimal("10")  # the lead's share for managing, in %
 
@@ -119,10 +122,13 @@ class AgreementState(BaseModel):
 
 
 class Escalation(BaseModel):
+    """A stage that cannot go on by itself: the coordinator decides (the lead may act meanwhile)."""
+
     stage: str
     reason: str
     options: list[Literal["extend", "proceed", "abandon"]]
     raised_at: datetime
+    round: int = 1
     resolution: str | None = None
 
 
@@ -130,7 +136,9 @@ class TimelineEvent(BaseModel):
     at: datetime
     actor: str
     action: str
+    organisation_id: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+    key: str = ""  # the audit row's key: what caused it (an Update's id, a stage step)
 
 
 class OutstandingTask(BaseModel):
@@ -138,6 +146,55 @@ class OutstandingTask(BaseModel):
     key: str = ""
     owed_by: str  # an organisation id, "coordinator" or "local-authority"
     due: datetime | None = None
+
+
+class Deadlines(BaseModel):
+    """Every date the bid keeps, by name: each page and e-mail reads them here, and they all
+    move with the funder's deadline (`moved`)."""
+
+    interest: datetime
+    submission: datetime
+    lead: datetime | None = None
+    partners: datetime | None = None
+    agreement_comments: datetime | None = None
+    signatures: datetime | None = None
+    la_signoff: datetime | None = None
+
+    def moved(self, delta: timedelta, now: datetime) -> None:
+        """The funder moved the deadline: every date still ahead moves with it."""
+        for name in type(self).model_fields:
+            moment = getattr(self, name)
+            if moment is not None and (moment > now or name == "submission"):
+                setattr(self, name, moment + delta)
+
+
+class DecisionRecord(BaseModel):
+    """The coordinator's bid / no-bid decision, each criterion scored 0-5."""
+
+    go: bool
+    fit: int = 0
+    capacity: int = 0
+    value_for_effort: int = 0
+    eligibility: int = 0
+    reasons: str = ""
+
+
+class LeadChoiceRecord(BaseModel):
+    organisation_id: str
+    reason: str = ""
+    overrides_ranking: bool = False  # the choice was not the top-ranked candidate
+
+
+class SubmissionRecord(BaseModel):
+    reference: str
+    at: datetime
+
+
+class OutcomeRecord(BaseModel):
+    awarded: bool
+    value: Decimal | None = None  # what the funder awarded (not the notice's advertised value)
+    start_date: date | None = None
+    feedback: str = ""
 
 
 class BidState(BaseModel):
@@ -149,19 +206,22 @@ class BidState(BaseModel):
     local_authority_email: str | None = None
     timetable: Timetable = Field(default_factory=Timetable)
     stage: Stage = "notice"
-    deadlines: dict[str, datetime] = Field(default_factory=dict)
+    deadlines: Deadlines
     members: dict[str, MemberMatch] = Field(default_factory=dict)  # the circulation list
     interests: dict[str, Interest] = Field(default_factory=dict)
-    decision: dict[str, Any] | None = None
+    decision: DecisionRecord | None = None
     candidates: list[LeadCandidate] = Field(default_factory=list)
     lead_id: str | None = None
+    lead_choice: LeadChoiceRecord | None = None
     partners: dict[str, PartnerState] = Field(default_factory=dict)
     sections: dict[str, SectionState] = Field(default_factory=dict)
     agreement: AgreementState | None = None
     la_returns: int = 0
-    submission: dict[str, Any] | None = None
-    outcome: dict[str, Any] | None = None
+    submission: SubmissionRecord | None = None
+    outcome: OutcomeRecord | None = None
     escalation: Escalation | None = None
+    schedule: dict[str, DueTask] = Field(default_factory=dict)  # what people owe, by task id
+    problems: list[str] = Field(default_factory=list)  # data errors a person must look at
     closed_reason: str | None = None
     timeline: list[TimelineEvent] = Field(default_factory=list)
     outstanding: list[OutstandingTask] = Field(default_factory=list)  # filled by the query
@@ -175,7 +235,7 @@ class BidState(BaseModel):
             coordinator_email=input.coordinator_email,
             local_authority_email=input.local_authority_email,
             timetable=input.timetable,
-            deadlines={"interest": n.interest_cutoff, "submission": n.submission_deadline},
+            deadlines=Deadlines(interest=n.interest_cutoff, submission=n.submission_deadline),
             sections={key: SectionState(key=key) for key in n.required_sections},
         )
 
@@ -190,6 +250,17 @@ class BidState(BaseModel):
         if organisation_id in self.partners:
             return self.partners[organisation_id].email
         return self.members[organisation_id].email
+
+    def name_of(self, organisation_id: str) -> str:
+        if organisation_id in self.partners:
+            return self.partners[organisation_id].name
+        member = self.members.get(organisation_id)
+        return member.name if member else organisation_id
+
+    def lead_email(self) -> str:
+        """The lead's address; the coordinator's while there is no lead."""
+        lead = self.partners.get(self.lead_id or "")
+        return lead.email if lead else self.coordinator_email
 
 
 class BidOutcome(BaseModel):

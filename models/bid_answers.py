@@ -33,6 +33,7 @@ class BidDecision(Answer):
 
 class LeadChoice(Answer):
     organisation_id: str
+    reason: str = ""  # required when the choice is not the top-ranked candidate
 
 
 class EscalationDecision(Answer):
@@ -88,10 +89,18 @@ class RemovePartner(Answer):
     reason: str = ""
 
 
+class SectionReturn(BaseModel):
+    """One section the local authority sends back, with what must change in it."""
+
+    section: str
+    comment: str = Field(min_length=1)
+
+
 class LocalAuthorityDecision(Answer):
     approve: bool
-    comments: str = ""
-    sections: list[str] = Field(default_factory=list)  # to redraft; empty means all
+    comments: str = ""  # on the bid as a whole
+    returns: list[SectionReturn] = Field(default_factory=list)  # only these go back
+    sections: list[str] = Field(default_factory=list)  # older form: names without comments
 
 
 class SubmissionInput(Answer):
@@ -116,3 +125,10 @@ class DeadlineMove(Answer):
 
 class Cancellation(Answer):
     reason: str
+
+
+class TaskExtension(Answer):
+    """More time for one overdue task (an invitation, a section, a signature, a sign-off)."""
+
+    task: str  # the task's id on the bid's schedule, e.g. "section:summary"
+    until: datetime

@@ -40,6 +40,12 @@ class MatchInput(BaseModel):
     leads_only: bool = False
 
 
+class MembersById(BaseModel):
+    """Members a lead picked from the directory by id (to invite to a bid)."""
+
+    ids: list[str]
+
+
 class MemberMatch(BaseModel):
     """A member an opportunity could go to, with what lead-body ranking needs."""
 

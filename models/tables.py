@@ -199,8 +199,10 @@ class AuditEntry(Base):
     """Append-only: who did what, when. A trigger in the migration refuses UPDATE and DELETE."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_bid_id_seq", "bid_id", "seq"),)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)  # idempotency key
+    seq: Mapped[int | None] = mapped_column(Integer)  # its place in the bid's timeline
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80))

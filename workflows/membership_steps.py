@@ -136,7 +136,7 @@ class MembershipSteps:
             renewal_due=min(dates) if dates else None,
             version=s.version,
         )
-        await workflow.execute_activity_method(MemberActivities.save_member, record, **STORE)
+        await STORE.run(MemberActivities.save_member, record)
 
     async def _audit(self, action: str, actor: str, detail: dict, step: str = "") -> None:
         s = self._state
@@ -148,7 +148,7 @@ class MembershipSteps:
             organisation_id=s.organisation_id,
             detail=detail,
         )
-        await workflow.execute_activity_method(StoreActivities.record_audit, record, **STORE)
+        await STORE.run(StoreActivities.record_audit, record)
 
     async def _email(self, kind: str, extra: dict, step: str = "") -> None:
         s = self._state
@@ -162,7 +162,7 @@ class MembershipSteps:
             to=contact.email,
             context=context,
         )
-        await workflow.execute_activity_method(EmailActivities.send_email, message, **EMAIL)
+        await EMAIL.run(EmailActivities.send_email, message)
 
     def _context(self, contact_name: str, extra: dict) -> dict[str, Any]:
         s = self._state

@@ -20,16 +20,15 @@ class NoticeWorkflow:
         sent = already = 0
         context = input.model_dump(include={"subject", "body", "action_url", "action_label"})
         for recipient in input.recipients:
-            result = await workflow.execute_activity_method(
+            result = await EMAIL.run(
                 EmailActivities.send_email,
                 SendEmailInput(
                     key=f"{input.key}:{recipient}", kind="notice", to=recipient, context=context
                 ),
-                **EMAIL,
             )
             already += result.already_sent
             sent += not result.already_sent
-        await workflow.execute_activity_method(
+        await STORE.run(
             StoreActivities.record_audit,
             AuditRecord(
                 key=f"{input.key}:sent",
@@ -38,6 +37,5 @@ class NoticeWorkflow:
                 action="notice_sent",
                 detail={"subject": input.subject, "recipients": len(input.recipients)},
             ),
-            **STORE,
         )
         return NoticeResult(sent=sent, already_sent=already)

@@ -104,18 +104,18 @@ async def to_partner_signup(bid: Bid, invite: tuple[str, ...] = ("beta", "gamma"
     answers = {"alpha": "lead", "beta": "partner", "gamma": "partner", "delta": "not_this_time"}
     for name, answer in answers.items():
         await h.execute_update(
-            BidWorkflow.express_interest, a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
+            "express_interest", a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
         )
     await bid.reach("decision")
-    await h.execute_update(BidWorkflow.decide_bid, a.BidDecision(actor="coordinator", go=True))
+    await h.execute_update("decide_bid", a.BidDecision(actor="coordinator", go=True))
     await bid.reach("lead_selection")
     await h.execute_update(
-        BidWorkflow.choose_lead, a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha"))
+        "choose_lead", a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha"))
     )
     await bid.reach("partner_signup")
     if invite:
         await h.execute_update(
-            BidWorkflow.invite_partners,
+            "invite_partners",
             a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org(n) for n in invite]),
         )
 
@@ -125,11 +125,11 @@ async def to_drafting(bid: Bid, now) -> None:
     await to_partner_signup(bid)
     for name in ("beta", "gamma"):
         await bid.handle.execute_update(
-            BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org(name), accept=True)
+            "answer_invitation", a.InvitationAnswer(actor=bid.org(name), accept=True)
         )
     await bid.reach("drafting")
     await bid.handle.execute_update(
-        BidWorkflow.assign_sections,
+        "assign_sections",
         a.SectionAssignments(
             actor=bid.org("alpha"),
             assignments=[

@@ -20,11 +20,11 @@ async def test_a_partner_reads_and_signs_the_agreement_from_its_link(
     await to_drafting(bid, await time_skipping_env.get_current_time())
     for name, section in (("beta", "summary"), ("gamma", "delivery")):
         await bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org(name), section=section, body=f"{section} text"),
         )
         await bid.handle.execute_update(
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section=section, approve=True),
         )
     state = await bid.reach("agreement")

@@ -15,7 +15,7 @@ async def test_the_lead_assigns_a_section_and_removes_a_partner_from_the_console
     await to_partner_signup(bid)
     for name in ("beta", "gamma"):
         await bid.handle.execute_update(
-            BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org(name), accept=True)
+            "answer_invitation", a.InvitationAnswer(actor=bid.org(name), accept=True)
         )
     await bid.reach("drafting")
     lead = web.as_lead(bid.org("alpha"))

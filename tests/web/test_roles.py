@@ -158,10 +158,10 @@ async def test_the_coordinator_decides_and_confirms_the_lead_from_the_dashboard(
     bid = await web.start_bid()
     for name, answer in (("alpha", "lead"), ("beta", "partner"), ("gamma", "partner")):
         await bid.handle.execute_update(
-            BidWorkflow.express_interest, a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
+            "express_interest", a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
         )
     await bid.handle.execute_update(
-        BidWorkflow.express_interest,
+        "express_interest",
         a.ExpressionOfInterest(actor=bid.org("delta"), answer="not_this_time"),
     )
     await bid.reach("decision")

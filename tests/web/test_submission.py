@@ -17,18 +17,18 @@ SHORT_COMMENTS = Timetable(comment_window=timedelta(seconds=1))
 async def _to_la_signoff(bid, mailbox, secret: str) -> None:
     for name, section in (("beta", "summary"), ("gamma", "delivery")):
         await bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org(name), section=section, body=f"{section} text"),
         )
         await bid.handle.execute_update(
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section=section, approve=True),
         )
     state = await bid.reach("agreement")
     await token_of_kind(mailbox, bid.email("alpha"), "signature", secret)  # signing is open
     for name in ("alpha", "beta", "gamma"):
         await bid.handle.execute_update(
-            BidWorkflow.sign_agreement,
+            "sign_agreement",
             a.SignatureInput(
                 actor=bid.org(name),
                 version_hash=state.agreement.version_hash,

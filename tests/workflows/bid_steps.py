@@ -17,11 +17,11 @@ ANSWERS = {"alpha": "lead", "beta": "partner", "gamma": "partner", "delta": "not
 async def to_lead_selection(bid: Bid, answers: dict[str, str] = ANSWERS) -> None:
     for name, answer in answers.items():
         await bid.handle.execute_update(
-            BidWorkflow.express_interest, a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
+            "express_interest", a.ExpressionOfInterest(actor=bid.org(name), answer=answer)
         )
     await bid.reach("decision")
     await bid.handle.execute_update(
-        BidWorkflow.decide_bid, a.BidDecision(actor="coordinator", go=True, reasons="Good fit")
+        "decide_bid", a.BidDecision(actor="coordinator", go=True, reasons="Good fit")
     )
     await bid.reach("lead_selection")
 
@@ -29,7 +29,7 @@ async def to_lead_selection(bid: Bid, answers: dict[str, str] = ANSWERS) -> None
 async def to_partner_signup(bid: Bid) -> None:
     await to_lead_selection(bid)
     await bid.handle.execute_update(
-        BidWorkflow.choose_lead, a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha"))
+        "choose_lead", a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha"))
     )
     await bid.reach("partner_signup")
 
@@ -37,12 +37,12 @@ async def to_partner_signup(bid: Bid) -> None:
 async def to_drafting(bid: Bid, partners: tuple[str, ...] = ("beta", "gamma")) -> None:
     await to_partner_signup(bid)
     await bid.handle.execute_update(
-        BidWorkflow.invite_partners,
+        "invite_partners",
         a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org(p) for p in partners]),
     )
     for name in partners:
         await bid.handle.execute_update(
-            BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org(name), accept=True)
+            "answer_invitation", a.InvitationAnswer(actor=bid.org(name), accept=True)
         )
     await bid.reach("drafting")
 
@@ -50,7 +50,7 @@ async def to_drafting(bid: Bid, partners: tuple[str, ...] = ("beta", "gamma")) -
 async def assign(bid: Bid, env, plan: dict[str, str], due_days: float = 10) -> None:
     now = await env.get_current_time()
     await bid.handle.execute_update(
-        BidWorkflow.assign_sections,
+        "assign_sections",
         a.SectionAssignments(
             actor=bid.org("alpha"),
             assignments=[
@@ -64,11 +64,11 @@ async def assign(bid: Bid, env, plan: dict[str, str], due_days: float = 10) -> N
 async def write_and_approve(bid: Bid, plan: dict[str, str]) -> None:
     for section, name in plan.items():
         await bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org(name), section=section, body=f"{section} by {name}"),
         )
         await bid.handle.execute_update(
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section=section, approve=True),
         )
 
@@ -91,7 +91,7 @@ async def sign_all(bid: Bid, env, names=("alpha", "beta", "gamma")) -> None:
         await env.sleep(state.agreement.comment_until - now)
     for name in names:
         await bid.handle.execute_update(
-            BidWorkflow.sign_agreement,
+            "sign_agreement",
             a.SignatureInput(
                 actor=bid.org(name),
                 version_hash=state.agreement.version_hash,
@@ -106,7 +106,7 @@ async def to_submission(bid: Bid, env) -> None:
     await sign_all(bid, env)
     await bid.reach("la_signoff")
     await bid.handle.execute_update(
-        BidWorkflow.local_authority_decision,
+        "local_authority_decision",
         a.LocalAuthorityDecision(actor="local-authority", approve=True),
     )
     await bid.reach("submission")

@@ -200,11 +200,11 @@ def subjects(mailbox, address: str) -> list[str]:
 
 
 async def audit_actions(sessions, bid_id: str) -> list[str]:
-    """The bid's audit log in the bid's own order (the sequence number in each key):
+    """The bid's audit log in the bid's own order (`seq`, its place in the timeline):
     entries written concurrently may get their ids in either order."""
     async with sessions() as session:
         rows = (await session.scalars(select(AuditEntry).where(AuditEntry.bid_id == bid_id))).all()
-    return [row.action for row in sorted(rows, key=lambda row: int(row.key.split(":")[1]))]
+    return [row.action for row in sorted(rows, key=lambda row: row.seq or 0)]
 
 
 def days(n: float) -> timedelta:

@@ -21,7 +21,7 @@ async def test_an_unsigned_agreement_is_escalated_and_removing_the_partner_makes
         h = bid.handle
         first = (await bid.state()).agreement
         await h.execute_update(
-            BidWorkflow.comment_on_agreement,
+            "comment_on_agreement",
             a.AgreementCommentInput(actor=bid.org("beta"), version=1, text="Clause 9: 90 days?"),
         )
         await sign_all(bid, env, names=("alpha", "beta"))  # gamma never signs
@@ -42,7 +42,7 @@ async def test_an_unsigned_agreement_is_escalated_and_removing_the_partner_makes
         reminders = [s for s in subjects(mailbox, bid.email("gamma")) if s.startswith("Reminder")]
         assert reminders  # chased before the cut-off
         await h.execute_update(
-            BidWorkflow.remove_partner,
+            "remove_partner",
             a.RemovePartner(
                 actor=bid.org("alpha"), organisation_id=bid.org("gamma"), reason="Did not sign"
             ),
@@ -59,7 +59,7 @@ async def test_an_unsigned_agreement_is_escalated_and_removing_the_partner_makes
         await env.sleep(days(3))
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await h.execute_update(
-                BidWorkflow.sign_agreement,
+                "sign_agreement",
                 a.SignatureInput(
                     actor=bid.org("beta"),
                     version_hash=first.version_hash,

@@ -12,7 +12,7 @@ async def _move(bid, env, by_days: float):
     state = await bid.state()
     new = state.deadlines["submission"] + days(by_days)
     await bid.handle.execute_update(
-        BidWorkflow.move_deadline, a.DeadlineMove(actor="coordinator", submission_deadline=new)
+        "move_deadline", a.DeadlineMove(actor="coordinator", submission_deadline=new)
     )
     return state, await bid.state()
 
@@ -75,12 +75,12 @@ async def test_a_submitted_bid_that_is_not_awarded_tells_everyone_the_feedback(
         bid = await start_bid(env, sessions, task_queue, MEMBERS)
         await to_submission(bid, env)
         await bid.handle.execute_update(
-            BidWorkflow.record_submission, a.SubmissionInput(actor="coordinator", reference="R-1")
+            "record_submission", a.SubmissionInput(actor="coordinator", reference="R-1")
         )
         await bid.reach("award")
         await env.sleep(days(120))  # well past the deadline: a submitted bid does not lapse
         await bid.handle.execute_update(
-            BidWorkflow.record_outcome,
+            "record_outcome",
             a.OutcomeInput(actor="coordinator", awarded=False, feedback="Scored 62; 70 needed"),
         )
         outcome = await bid.handle.result()

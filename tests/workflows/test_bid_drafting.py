@@ -36,7 +36,7 @@ async def test_a_partner_who_withdraws_mid_drafting_has_its_sections_reassigned_
         await to_drafting(bid)
         await assign(bid, env, PLAN)
         await bid.handle.execute_update(
-            BidWorkflow.withdraw, a.Withdrawal(actor=bid.org("gamma"), reason="Lost our worker")
+            "withdraw", a.Withdrawal(actor=bid.org("gamma"), reason="Lost our worker")
         )
         state = await bid.state()
         assert state.partners[bid.org("gamma")].status == "withdrawn"
@@ -62,11 +62,11 @@ async def test_a_returned_contribution_goes_back_with_comments_and_its_resubmiss
         await assign(bid, env, PLAN)
         h = bid.handle
         await h.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("beta"), section="summary", body="First go"),
         )
         returned = await h.execute_update(
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(
                 actor=bid.org("alpha"),
                 section="summary",
@@ -80,11 +80,11 @@ async def test_a_returned_contribution_goes_back_with_comments_and_its_resubmiss
         )
         assert "Add the outcomes" in body_of(mailbox, bid.email("beta"), "Write the 'summary'")[1]
         await h.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("beta"), section="summary", body="With outcomes"),
         )
         await h.execute_update(
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section="summary", approve=True),
         )
         state = await bid.state()
@@ -135,7 +135,7 @@ async def test_the_local_authority_returns_the_bid_to_drafting_and_then_approves
         await sign_all(bid, env)
         await bid.reach("la_signoff")
         await bid.handle.execute_update(
-            BidWorkflow.local_authority_decision,
+            "local_authority_decision",
             a.LocalAuthorityDecision(
                 actor="local-authority",
                 approve=False,
@@ -157,7 +157,7 @@ async def test_the_local_authority_returns_the_bid_to_drafting_and_then_approves
         state = await bid.reach("la_signoff")
         assert state.agreement.version == 1  # the parties did not change: the signatures stand
         await bid.handle.execute_update(
-            BidWorkflow.local_authority_decision,
+            "local_authority_decision",
             a.LocalAuthorityDecision(actor="local-authority", approve=True),
         )
         await bid.reach("submission")

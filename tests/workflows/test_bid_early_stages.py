@@ -40,7 +40,7 @@ async def test_no_expression_of_interest_escalates_and_the_coordinator_abandons(
         await wait_until(lambda: subjects(mailbox, bid.coordinator))
         assert "Needs your decision: notice is stuck" in subjects(mailbox, bid.coordinator)[0]
         await bid.handle.execute_update(
-            BidWorkflow.resolve_escalation,
+            "resolve_escalation",
             a.EscalationDecision(actor="coordinator", action="abandon", reason="No takers"),
         )
         outcome = await bid.handle.result()
@@ -61,13 +61,13 @@ async def test_no_go_closes_the_bid_and_tells_the_interested_members_why(
         bid = await start_bid(env, sessions, task_queue, MEMBERS)
         for name, answer in {"alpha": "lead", "beta": "partner", "gamma": "not_this_time"}.items():
             await bid.handle.execute_update(
-                BidWorkflow.express_interest,
+                "express_interest",
                 a.ExpressionOfInterest(actor=bid.org(name), answer=answer),
             )
         await env.sleep(days(7))
         await bid.reach("decision")
         await bid.handle.execute_update(
-            BidWorkflow.decide_bid,
+            "decide_bid",
             a.BidDecision(
                 actor="coordinator",
                 go=False,
@@ -95,13 +95,13 @@ async def test_no_lead_escalates_at_once_and_the_coordinator_picks_one(
         assert escalation.reason == "No member offered to lead this bid."
         now = await env.get_current_time()
         await bid.handle.execute_update(
-            BidWorkflow.resolve_escalation,
+            "resolve_escalation",
             a.EscalationDecision(actor="coordinator", action="extend", until=now + days(3)),
         )
         await env.sleep(days(3.5))
         assert (await escalated(bid, "lead_selection")).raised_at > escalation.raised_at
         await bid.handle.execute_update(
-            BidWorkflow.choose_lead,
+            "choose_lead",
             a.LeadChoice(actor="coordinator", organisation_id=bid.org("gamma")),
         )
         state = await bid.reach("partner_signup")
@@ -112,14 +112,14 @@ async def test_no_lead_escalates_at_once_and_the_coordinator_picks_one(
 async def _too_few(env, bid, mailbox):
     await to_partner_signup(bid)
     await bid.handle.execute_update(
-        BidWorkflow.invite_partners,
+        "invite_partners",
         a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("beta"), bid.org("gamma")]),
     )
     await bid.handle.execute_update(
-        BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org("beta"), accept=True)
+        "answer_invitation", a.InvitationAnswer(actor=bid.org("beta"), accept=True)
     )
     await bid.handle.execute_update(
-        BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org("gamma"), accept=False)
+        "answer_invitation", a.InvitationAnswer(actor=bid.org("gamma"), accept=False)
     )
     await env.sleep(days(10.5))
     escalation = await escalated(bid, "partner_signup")
@@ -139,19 +139,19 @@ async def test_too_few_partners_the_coordinator_extends_and_the_lead_finds_anoth
         await _too_few(env, bid, mailbox)
         now = await env.get_current_time()
         await bid.handle.execute_update(
-            BidWorkflow.resolve_escalation,
+            "resolve_escalation",
             a.EscalationDecision(actor="coordinator", action="extend", until=now + days(5)),
         )
         await bid.handle.execute_update(
-            BidWorkflow.invite_partners,
+            "invite_partners",
             a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("delta")]),
         )
         await bid.handle.execute_update(
-            BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org("delta"), accept=True)
+            "answer_invitation", a.InvitationAnswer(actor=bid.org("delta"), accept=True)
         )
         state = await bid.reach("drafting")
         await bid.handle.execute_update(
-            BidWorkflow.cancel, a.Cancellation(actor=bid.org("alpha"), reason="Test over")
+            "cancel", a.Cancellation(actor=bid.org("alpha"), reason="Test over")
         )
         await bid.handle.result()
     assert {k: p.status for k, p in state.partners.items()} == {
@@ -170,7 +170,7 @@ async def test_too_few_partners_the_coordinator_abandons_and_everyone_is_told(
         bid = await start_bid(env, sessions, task_queue, MEMBERS)
         await _too_few(env, bid, mailbox)
         await bid.handle.execute_update(
-            BidWorkflow.resolve_escalation,
+            "resolve_escalation",
             a.EscalationDecision(
                 actor="coordinator", action="abandon", reason="Not enough partners to deliver"
             ),
@@ -190,17 +190,17 @@ async def test_too_few_partners_may_proceed_where_the_notice_allows_it(
         bid = await start_bid(env, sessions, task_queue, MEMBERS, allow_fewer=True)
         await to_partner_signup(bid)
         await bid.handle.execute_update(
-            BidWorkflow.invite_partners,
+            "invite_partners",
             a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("beta")]),
         )
         await bid.handle.execute_update(
-            BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org("beta"), accept=True)
+            "answer_invitation", a.InvitationAnswer(actor=bid.org("beta"), accept=True)
         )
         await env.sleep(days(10.5))
         escalation = await escalated(bid, "partner_signup")
         assert escalation.options == ["extend", "proceed", "abandon"]
         await bid.handle.execute_update(
-            BidWorkflow.resolve_escalation,
+            "resolve_escalation",
             a.EscalationDecision(actor="coordinator", action="proceed", reason="One is enough"),
         )
         state = await bid.reach("drafting")
@@ -218,11 +218,11 @@ async def test_the_lead_cancels_and_everyone_is_told_why(
         bid = await start_bid(env, sessions, task_queue, MEMBERS)
         await to_partner_signup(bid)
         await bid.handle.execute_update(
-            BidWorkflow.invite_partners,
+            "invite_partners",
             a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("beta")]),
         )
         await bid.handle.execute_update(
-            BidWorkflow.cancel, a.Cancellation(actor=bid.org("alpha"), reason="Our board said no")
+            "cancel", a.Cancellation(actor=bid.org("alpha"), reason="Our board said no")
         )
         outcome = await bid.handle.result()
     assert (outcome.stage, outcome.reason) == ("cancelled", "Our board said no")

@@ -26,7 +26,7 @@ async def test_duplicate_late_and_unauthorised_answers_are_refused_and_record_no
     env = time_skipping_env
     async with bid_worker(env, settings, sessions, task_queue):
         bid = await start_bid(env, sessions, task_queue, {**MEMBERS, "epsilon": {}})
-        interest = BidWorkflow.express_interest
+        interest = "express_interest"
         await bid.handle.execute_update(
             interest, a.ExpressionOfInterest(actor=bid.org("beta"), answer="partner")
         )
@@ -54,7 +54,7 @@ async def test_duplicate_late_and_unauthorised_answers_are_refused_and_record_no
         await refused(
             bid,
             sessions,
-            BidWorkflow.decide_bid,
+            "decide_bid",
             a.BidDecision(actor=bid.org("alpha"), go=True),
             "not taking that answer now: it is at notice",
         )
@@ -70,14 +70,14 @@ async def test_duplicate_late_and_unauthorised_answers_are_refused_and_record_no
         await refused(
             bid,
             sessions,
-            BidWorkflow.decide_bid,
+            "decide_bid",
             a.BidDecision(actor=bid.org("alpha"), go=True),
             "Only the coordinator may do this.",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.decide_bid,
+            "decide_bid",
             a.BidDecision(actor="coordinator", go=False),
             "Give the reasons for a no-go",
         )
@@ -94,7 +94,7 @@ async def test_answers_out_of_turn_in_partner_signup_and_drafting_are_refused(
         await refused(
             bid,
             sessions,
-            BidWorkflow.answer_invitation,
+            "answer_invitation",
             a.InvitationAnswer(actor=bid.org("beta"), accept=False),
             "not taking that answer now: it is at drafting",
         )
@@ -102,60 +102,60 @@ async def test_answers_out_of_turn_in_partner_signup_and_drafting_are_refused(
         await refused(
             bid,
             sessions,
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("gamma"), section="summary", body="x"),
             "This section is not assigned to your organisation.",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section="summary", approve=True),
             "No contribution to 'summary' is waiting for review.",
         )
         await bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("beta"), section="summary", body="Our summary"),
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("beta"), section="summary", body="again"),
             "You have already sent this section",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("beta"), section="summary", approve=True),
             "Only the lead body (or the coordinator) may do this.",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section="summary", approve=False),
             "Say what needs to change",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.local_authority_decision,
+            "local_authority_decision",
             a.LocalAuthorityDecision(actor="local-authority", approve=True),
             "it is at drafting",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.withdraw,
+            "withdraw",
             a.Withdrawal(actor=bid.org("alpha")),
             "The lead cannot withdraw",
         )
         await refused(
             bid,
             sessions,
-            BidWorkflow.move_deadline,
+            "move_deadline",
             a.DeadlineMove(
                 actor=bid.org("alpha"),
                 submission_deadline=(await env.get_current_time()) + days(90),
@@ -166,7 +166,7 @@ async def test_answers_out_of_turn_in_partner_signup_and_drafting_are_refused(
         await refused(
             bid,
             sessions,
-            BidWorkflow.assign_sections,
+            "assign_sections",
             a.SectionAssignments(
                 actor=bid.org("alpha"),
                 assignments=[
@@ -180,7 +180,7 @@ async def test_answers_out_of_turn_in_partner_signup_and_drafting_are_refused(
         await refused(
             bid,
             sessions,
-            BidWorkflow.assign_sections,
+            "assign_sections",
             a.SectionAssignments(
                 actor=bid.org("alpha"),
                 assignments=[

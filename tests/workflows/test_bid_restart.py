@@ -31,13 +31,13 @@ async def test_a_restarted_worker_loses_no_answer_and_sends_no_email_twice(
         await to_drafting(bid)
         await assign(bid, env, PLAN)
         await bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("beta"), section="summary", body="Before the stop"),
         )
     # No worker now: an answer sent meanwhile waits for one.
     pending = asyncio.create_task(
         bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org("gamma"), section="delivery", body="During the stop"),
         )
     )

@@ -45,39 +45,37 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
         )
         h, lead = bid.handle, bid.org("lead")
         await h.execute_update(
-            BidWorkflow.express_interest, a.ExpressionOfInterest(actor=lead, answer="lead")
+            "express_interest", a.ExpressionOfInterest(actor=lead, answer="lead")
         )
         await together(
             h.execute_update(
-                BidWorkflow.express_interest,
+                "express_interest",
                 a.ExpressionOfInterest(actor=bid.org(n), answer="partner"),
             )
             for n in names
         )
         await bid.reach("decision")
         await h.execute_update(
-            BidWorkflow.decide_bid, a.BidDecision(actor="coordinator", go=True, reasons="Fits")
+            "decide_bid", a.BidDecision(actor="coordinator", go=True, reasons="Fits")
         )
         await bid.reach("lead_selection")
         await h.execute_update(
-            BidWorkflow.choose_lead, a.LeadChoice(actor="coordinator", organisation_id=lead)
+            "choose_lead", a.LeadChoice(actor="coordinator", organisation_id=lead)
         )
         await bid.reach("partner_signup")
         for batch in (names[:25], names[25:]):
             await h.execute_update(
-                BidWorkflow.invite_partners,
+                "invite_partners",
                 a.Invitations(actor=lead, organisation_ids=[bid.org(n) for n in batch]),
             )
         await together(
-            h.execute_update(
-                BidWorkflow.answer_invitation, a.InvitationAnswer(actor=bid.org(n), accept=True)
-            )
+            h.execute_update("answer_invitation", a.InvitationAnswer(actor=bid.org(n), accept=True))
             for n in names
         )
         await bid.reach("drafting")
         now = await env.get_current_time()
         await h.execute_update(
-            BidWorkflow.assign_sections,
+            "assign_sections",
             a.SectionAssignments(
                 actor=lead,
                 assignments=[
@@ -88,14 +86,14 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
         )
         await together(
             h.execute_update(
-                BidWorkflow.submit_contribution,
+                "submit_contribution",
                 a.ContributionInput(actor=bid.org(n), section=s, body="Draft"),
             )
             for s, n in zip(sections, names, strict=True)
         )
         await together(
             h.execute_update(
-                BidWorkflow.review_contribution, a.ReviewInput(actor=lead, section=s, approve=True)
+                "review_contribution", a.ReviewInput(actor=lead, section=s, approve=True)
             )
             for s in sections
         )
@@ -103,7 +101,7 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
         await env.sleep(days(3))
         await together(
             h.execute_update(
-                BidWorkflow.sign_agreement,
+                "sign_agreement",
                 a.SignatureInput(
                     actor=org,
                     version_hash=state.agreement.version_hash,
@@ -115,16 +113,16 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
         )
         await bid.reach("la_signoff")
         await h.execute_update(
-            BidWorkflow.local_authority_decision,
+            "local_authority_decision",
             a.LocalAuthorityDecision(actor="local-authority", approve=True),
         )
         await bid.reach("submission")
         await h.execute_update(
-            BidWorkflow.record_submission, a.SubmissionInput(actor=lead, reference="BIG-50")
+            "record_submission", a.SubmissionInput(actor=lead, reference="BIG-50")
         )
         await bid.reach("award")
         await h.execute_update(
-            BidWorkflow.record_outcome,
+            "record_outcome",
             a.OutcomeInput(
                 actor="coordinator", awarded=True, value=500000, start_date="2027-10-01"
             ),

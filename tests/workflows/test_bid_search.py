@@ -28,7 +28,7 @@ async def test_a_bid_is_found_by_its_stage_lead_opportunity_and_deadline(
 
         await wait_until(lambda: listed(f"BidStage='lead_selection' AND {opportunity}"))
         await bid.handle.execute_update(
-            BidWorkflow.choose_lead,
+            "choose_lead",
             a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha")),
         )
         await wait_until(lambda: listed(f"BidStage='partner_signup' AND {opportunity}"))

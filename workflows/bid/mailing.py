@@ -1,4 +1,5 @@
-"""A child of the bid: one e-mail to each of a group (circulation, reminders, closing news)."""
+"""A child of the bid: one e-mail to each of a group (circulation, reminders, news), so that
+a mailing to 200 members keeps its events out of the bid's history."""
 
 import asyncio
 
@@ -11,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.policies import EMAIL
 
 BATCH = 50  # e-mails in flight at once: keeps the relay and the pending-activity cap happy
-PER_ACTIVITY = 10  # e-mails one activity sends, since "batched-email"
+PER_ACTIVITY = 10  # e-mails one activity sends (21 members: 3 activities, not 21)
 HISTORY_BUDGET = 10_000  # events; past this, continue-as-new with the letters not yet sent
 
 
@@ -25,29 +26,20 @@ class MailingWorkflow:
         sent = 0
         while letters:
             batch, letters = letters[:BATCH], letters[BATCH:]
-            await asyncio.gather(*self._send(input.bid_id, batch))
+            messages = [_message(input.bid_id, letter) for letter in batch]
+            await asyncio.gather(
+                *(
+                    EMAIL.run(
+                        EmailActivities.send_emails,
+                        SendEmailsInput(messages=messages[i : i + PER_ACTIVITY]),
+                    )
+                    for i in range(0, len(messages), PER_ACTIVITY)
+                )
+            )
             sent += len(batch)
             if letters and workflow.info().get_current_history_length() > HISTORY_BUDGET:
                 workflow.continue_as_new(MailingInput(bid_id=input.bid_id, letters=letters))
         return sent
-
-    def _send(self, bid_id: str, letters: list[Letter]) -> list:
-        """Mailings started since the "batched-email" patch send up to `PER_ACTIVITY` letters an
-        activity (21 members: 3 activities, not 21); those recorded before replay as they ran."""
-        messages = [_message(bid_id, letter) for letter in letters]
-        if workflow.patched("batched-email"):
-            return [
-                workflow.execute_activity_method(
-                    EmailActivities.send_emails,
-                    SendEmailsInput(messages=messages[i : i + PER_ACTIVITY]),
-                    **EMAIL,
-                )
-                for i in range(0, len(messages), PER_ACTIVITY)
-            ]
-        return [
-            workflow.execute_activity_method(EmailActivities.send_email, m, **EMAIL)
-            for m in messages
-        ]
 
 
 def _message(bid_id: str, letter: Letter) -> SendEmailInput:

@@ -1,15 +1,20 @@
 """Who may answer what, and when: the bid's Update validators as pure functions.
 
-Each `check_*` raises `Refused` with a reason a person understands, before anything is
-recorded; the workflow's validators call them with `workflow.now()`.
+`check` refuses, with a reason a person understands, before anything is recorded: first who
+may send the Update (from the table in `models/bid_updates.py`), then the Update's own
+`check_*`. The workflow runs it as each Update's validator, and again in the handler (two
+answers can arrive in one batch, each validated before the other is applied).
 """
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from temporalio.exceptions import ApplicationError
 
 from models import bid_answers as a
 from models.bid import CLOSED_STAGES, COORDINATOR, LOCAL_AUTHORITY, BidState
+from models.bid_updates import BidUpdate, Role
 
 
 class Refused(ApplicationError):
@@ -29,14 +34,38 @@ def _open(state: BidState, *stages: str) -> None:
         raise Refused(f"This bid is not taking that answer now: it is at {stage}.", "WrongStage")
 
 
-def _coordinator(actor: str) -> None:
-    if actor != COORDINATOR:
-        raise Refused("Only the coordinator may do this.", "NotAuthorised")
+def role_of(state: BidState, actor: str) -> Role:
+    if actor == COORDINATOR:
+        return "coordinator"
+    if actor == LOCAL_AUTHORITY:
+        return "local_authority"
+    if actor == state.lead_id:
+        return "lead"
+    if actor in state.partners:
+        return "partner"
+    return "member"
 
 
-def _lead(state: BidState, actor: str) -> None:
-    if actor not in (COORDINATOR, state.lead_id):
-        raise Refused("Only the lead body (or the coordinator) may do this.", "NotAuthorised")
+_WHO = {
+    "coordinator": "Only the coordinator may do this.",
+    "lead": "Only the lead body (or the coordinator) may do this.",
+    "local_authority": "Only the local authority's approver may sign the bid off.",
+    "partner": "Your organisation was not invited to this bid.",
+    "member": "Your organisation was not sent this opportunity.",
+}
+
+
+def check(state: BidState, update: BidUpdate, input: a.Answer, now: datetime) -> None:
+    """Refuse `input` unless its actor may send `update` now."""
+    role = role_of(state, input.actor)
+    if role == "lead" and "partner" in update.who and "lead" not in update.who:
+        role = "partner"  # the lead writes and signs as a partner does
+    if role == "partner" and "member" in update.who:
+        role = "member"
+    if not update.allows(role):
+        needed = "lead" if "lead" in update.who else sorted(update.who)[0]
+        raise Refused(_WHO[needed], "NotAuthorised")
+    CHECKS[update.name](state, input, now)
 
 
 def _before(now: datetime, deadline: datetime, what: str) -> None:
@@ -49,7 +78,7 @@ def check_interest(state: BidState, input: a.ExpressionOfInterest, now: datetime
     member = state.members.get(input.actor)
     if member is None:
         raise Refused("Your organisation was not sent this opportunity.", "NotAuthorised")
-    _before(now, state.deadlines["interest"], "Expressions of interest")
+    _before(now, state.deadlines.interest, "Expressions of interest")
     if input.actor in state.interests:
         answer = state.interests[input.actor].answer.replace("_", " ")
         raise Refused(f"You have already answered ({answer}).", "Duplicate")
@@ -59,7 +88,6 @@ def check_interest(state: BidState, input: a.ExpressionOfInterest, now: datetime
 
 def check_decision(state: BidState, input: a.BidDecision, now: datetime) -> None:
     _open(state, "decision")
-    _coordinator(input.actor)
     if state.decision is not None:
         raise Refused("The bid / no-bid decision is already recorded.", "Duplicate")
     if not input.go and not input.reasons.strip():
@@ -68,17 +96,18 @@ def check_decision(state: BidState, input: a.BidDecision, now: datetime) -> None
 
 def check_lead_choice(state: BidState, input: a.LeadChoice, now: datetime) -> None:
     _open(state, "lead_selection")
-    _coordinator(input.actor)
     if state.lead_id is not None:
         raise Refused("The lead body is already confirmed.", "Duplicate")
     member = state.members.get(input.organisation_id)
     if member is None or member.status != "full":
         raise Refused(f"{input.organisation_id} is not a full member who received this notice.")
+    top = state.candidates[0].organisation_id if state.candidates else None
+    if input.organisation_id != top and not input.reason.strip():
+        raise Refused("Say why you chose this lead over the ranking's first choice.")
 
 
 def check_escalation(state: BidState, input: a.EscalationDecision, now: datetime) -> None:
     _open(state)
-    _coordinator(input.actor)
     escalation = state.escalation
     if escalation is None or escalation.resolution is not None:
         raise Refused("Nothing is waiting for a decision.", "Duplicate")
@@ -87,18 +116,17 @@ def check_escalation(state: BidState, input: a.EscalationDecision, now: datetime
     if input.action == "extend":
         if input.until is None or input.until <= now:
             raise Refused("Give a new cut-off in the future.")
-        if input.until >= state.deadlines["submission"]:
-            raise Refused(f"The new cut-off must be before {when(state.deadlines['submission'])}.")
+        if input.until >= state.deadlines.submission:
+            raise Refused(f"The new cut-off must be before {when(state.deadlines.submission)}.")
 
 
 def check_invitations(state: BidState, input: a.Invitations, now: datetime) -> None:
-    _open(state, "partner_signup")
-    _lead(state, input.actor)
+    # Until the agreement goes out the lead may still invite: from the circulation list or
+    # from the directory (the handler looks those up, and refuses any that are not members).
+    _open(state, "partner_signup", "drafting")
     if not input.organisation_ids:
         raise Refused("Name at least one organisation to invite.")
     for org in input.organisation_ids:
-        if org not in state.members:
-            raise Refused(f"{org} is not a member who received this notice.")
         if org in state.partners and state.partners[org].status != "declined":
             raise Refused(f"{org} is already {state.partners[org].status}.", "Duplicate")
     pending = sum(p.status in ("invited", "accepted") for p in state.partners.values())
@@ -108,18 +136,22 @@ def check_invitations(state: BidState, input: a.Invitations, now: datetime) -> N
 
 
 def check_invitation_answer(state: BidState, input: a.InvitationAnswer, now: datetime) -> None:
-    _open(state, "partner_signup")
+    _open(state, "partner_signup", "drafting")
     partner = state.partners.get(input.actor)
     if partner is None or partner.status == "lead":
         raise Refused("Your organisation was not invited to this bid.", "NotAuthorised")
     if partner.status != "invited":
         raise Refused(f"You have already answered ({partner.status}).", "Duplicate")
-    _before(now, state.deadlines["partners"], "The invitation")
+    task = state.schedule.get(f"invitation:{input.actor}")
+    due = task.due if task else state.deadlines.partners
+    if due is not None:
+        _before(now, due, "The invitation")
 
 
 def check_assignments(state: BidState, input: a.SectionAssignments, now: datetime) -> None:
     _open(state, "drafting")
-    _lead(state, input.actor)
+    if not input.assignments:
+        raise Refused("Assign at least one section.")
     active = {p.organisation_id for p in state.active_partners()}
     for item in input.assignments:
         section = state.sections.get(item.section)
@@ -129,7 +161,7 @@ def check_assignments(state: BidState, input: a.SectionAssignments, now: datetim
             raise Refused(f"Section '{item.section}' is {section.status}: it cannot move now.")
         if item.organisation_id not in active:
             raise Refused(f"{item.organisation_id} is not in the consortium.")
-        if not now < item.due <= state.deadlines["submission"]:
+        if not now < item.due <= state.deadlines.submission:
             raise Refused(f"Give '{item.section}' a due date between now and the deadline.")
 
 
@@ -148,7 +180,6 @@ def check_contribution(state: BidState, input: a.ContributionInput, now: datetim
 
 def check_review(state: BidState, input: a.ReviewInput, now: datetime) -> None:
     _open(state, "drafting")
-    _lead(state, input.actor)
     section = state.sections.get(input.section)
     if section is None or section.status != "submitted":
         raise Refused(f"No contribution to '{input.section}' is waiting for review.", "Duplicate")
@@ -179,12 +210,14 @@ def check_signature(state: BidState, input: a.SignatureInput, now: datetime) -> 
         )
     if input.actor in agreement.signatures:
         raise Refused("You have already signed this version.", "Duplicate")
-    _before(now, state.deadlines["signatures"], "Signing")
+    task = state.schedule.get(f"signature:{input.actor}")
+    due = task.due if task else state.deadlines.signatures
+    if due is not None:
+        _before(now, due, "Signing")
 
 
 def check_removal(state: BidState, input: a.RemovePartner, now: datetime) -> None:
     _open(state, "partner_signup", "drafting", "agreement", "la_signoff")
-    _lead(state, input.actor)
     partner = state.partners.get(input.organisation_id)
     if partner is None or partner.status not in ("invited", "accepted"):
         raise Refused(f"{input.organisation_id} is not a partner in this bid.")
@@ -192,24 +225,27 @@ def check_removal(state: BidState, input: a.RemovePartner, now: datetime) -> Non
 
 def check_la_decision(state: BidState, input: a.LocalAuthorityDecision, now: datetime) -> None:
     _open(state, "la_signoff")
-    if input.actor != LOCAL_AUTHORITY:
-        raise Refused("Only the local authority's approver may sign the bid off.", "NotAuthorised")
-    if not input.approve and not input.comments.strip():
-        raise Refused("Say what needs to change when you return the bid.")
-    unknown = set(input.sections) - set(state.sections)
+    returned = [r.section for r in input.returns] + input.sections
+    if input.approve and returned:
+        raise Refused("Approve the bid, or return sections: not both.")
+    if not input.approve and not returned and not input.comments.strip():
+        raise Refused("Pick the sections to return, with what must change in each.")
+    unknown = set(returned) - set(state.sections)
     if unknown:
         raise Refused(f"The bid has no section {', '.join(sorted(unknown))}.")
+    if len(set(returned)) != len(returned):
+        raise Refused("Return each section once, with all its comments together.")
 
 
 def check_submission(state: BidState, input: a.SubmissionInput, now: datetime) -> None:
     _open(state, "submission")
-    _lead(state, input.actor)
-    _before(now, state.deadlines["submission"], "Submission")
+    _before(now, state.deadlines.submission, "Submission")
+    if input.submitted_at is not None and input.submitted_at > now:
+        raise Refused("The submission cannot be dated in the future.")
 
 
 def check_outcome(state: BidState, input: a.OutcomeInput, now: datetime) -> None:
     _open(state, "award")
-    _lead(state, input.actor)
     if input.awarded and (input.value is None or input.start_date is None):
         raise Refused("Give the value and the start date of the award.")
 
@@ -227,17 +263,49 @@ def check_withdrawal(state: BidState, input: a.Withdrawal, now: datetime) -> Non
 
 def check_deadline_move(state: BidState, input: a.DeadlineMove, now: datetime) -> None:
     _open(state)
-    _coordinator(input.actor)
     if state.submission is not None:
         raise Refused("The bid is already submitted.")
     if input.submission_deadline.tzinfo is None or input.submission_deadline <= now:
         raise Refused("Give the new deadline, in the future, with a time zone.")
-    if input.submission_deadline == state.deadlines["submission"]:
+    if input.submission_deadline == state.deadlines.submission:
         raise Refused("That is the deadline already.", "Duplicate")
 
 
 def check_cancellation(state: BidState, input: a.Cancellation, now: datetime) -> None:
     _open(state)
-    _lead(state, input.actor)
     if not input.reason.strip():
         raise Refused("Say why the bid is cancelled: everyone will be told.")
+
+
+def check_extension(state: BidState, input: a.TaskExtension, now: datetime) -> None:
+    _open(state)
+    task = state.schedule.get(input.task)
+    if task is None:
+        raise Refused(f"Nothing called '{input.task}' is owed on this bid.")
+    if task.escalate_to == "coordinator" and input.actor != COORDINATOR:
+        raise Refused("Only the coordinator may give this task more time.", "NotAuthorised")
+    if not now < input.until <= state.deadlines.submission:
+        raise Refused(f"Give a new due date between now and {when(state.deadlines.submission)}.")
+
+
+CHECKS: dict[str, Callable[[BidState, Any, datetime], None]] = {
+    "express_interest": check_interest,
+    "decide_bid": check_decision,
+    "choose_lead": check_lead_choice,
+    "resolve_escalation": check_escalation,
+    "invite_partners": check_invitations,
+    "answer_invitation": check_invitation_answer,
+    "assign_sections": check_assignments,
+    "submit_contribution": check_contribution,
+    "review_contribution": check_review,
+    "comment_on_agreement": check_comment,
+    "sign_agreement": check_signature,
+    "remove_partner": check_removal,
+    "withdraw": check_withdrawal,
+    "extend_task": check_extension,
+    "local_authority_decision": check_la_decision,
+    "record_submission": check_submission,
+    "record_outcome": check_outcome,
+    "move_deadline": check_deadline_move,
+    "cancel": check_cancellation,
+}

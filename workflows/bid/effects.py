@@ -1,0 +1,255 @@
+"""What a bid does to the world: records, e-mails and waits. The workflow holds one `Effects`
+and hands it to each stage; nothing here knows about a particular stage.
+
+Every record is keyed by what caused it for good (the Update's id, or the stage step), so a
+workflow task that runs twice (a lost completion) writes the same audit rows, never new ones.
+"""
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.bids import BidStoreActivities
+    from activities.store import StoreActivities
+    from models.audit import AuditRecord
+    from models.bid import COORDINATOR, BidInput, BidState, Stage, TimelineEvent
+    from models.bid_tasks import Letter, MailingInput
+    from models.task import TaskKind, TaskLink
+    from workflows import search_attributes as sa
+    from workflows.bid.mailing import MailingWorkflow
+    from workflows.bid.rules import when
+    from workflows.bid.view import snapshot
+    from workflows.policies import AUDIT, BACKGROUND, STORE
+
+
+class BidClosed(Exception):
+    """Raised out of any stage when the bid ends early: no-go, abandoned, cancelled, lapsed."""
+
+    def __init__(self, stage: Stage, reason: str) -> None:
+        super().__init__(reason)
+        self.stage, self.reason = stage, reason
+
+
+class Effects:
+    def __init__(self, input: BidInput, state: BidState) -> None:
+        self.input, self.state = input, state
+        self.closing: BidClosed | None = None  # set by cancel; raised out of the next wait
+        self.wakeup = False  # a deadline moved: waits look at their clocks again
+        self._unsaved: list[AuditRecord] = []
+        self._counts: Counter[str] = Counter()
+        self._background: list[asyncio.Task[Any]] = []
+
+    # --- records ------------------------------------------------------------------------
+
+    def record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None:
+        """Append to the timeline; `save()` writes it to the audit log and the read model."""
+        s = self.state
+        update = workflow.current_update_info()
+        cause = f"u-{update.id}" if update else "run"
+        base = f"{s.bid_id}:{cause}:{action}:{org or ''}"
+        self._counts[base] += 1
+        key = f"{base}:{self._counts[base]}"
+        event = TimelineEvent(
+            at=workflow.now(),
+            actor=actor,
+            action=action,
+            organisation_id=org,
+            detail=detail,
+            key=key,
+        )
+        s.timeline.append(event)
+        self._unsaved.append(
+            AuditRecord(
+                key=key,
+                seq=len(s.timeline),
+                at=event.at,
+                actor=actor,
+                action=action,
+                bid_id=s.bid_id,
+                organisation_id=org,
+                detail=detail,
+            )
+        )
+
+    async def save(self) -> None:
+        """Write the read model now (a local activity: the dashboard shows an answer when its
+        Update returns) and the new audit rows once this workflow task is committed (a remote
+        activity, so rows of a task that runs again are never written twice)."""
+        audits, self._unsaved = self._unsaved, []
+        if audits:
+            self.later(
+                self._guarded("the audit log", AUDIT.run(StoreActivities.record_audits, audits))
+            )
+        await self._guarded(
+            "the bid's read model",
+            STORE.run_local(BidStoreActivities.save_bid, snapshot(self.state)),
+        )
+
+    async def store(self, what: str, write: Coroutine[Any, Any, Any]) -> None:
+        """Another read-model write (a contribution, a signature), safe to repeat."""
+        await self._guarded(what, write)
+
+    async def _guarded(self, what: str, write: Coroutine[Any, Any, Any]) -> None:
+        """A data error (a value the database refuses) is not retried: the bid goes on, and
+        the coordinator hears what could not be saved. Infrastructure errors retry inside."""
+        try:
+            await write
+        except ActivityError as error:
+            cause = error.cause
+            if not isinstance(cause, ApplicationError) or not cause.non_retryable:
+                raise
+            problem = f"{what} could not be saved: {cause.message}"
+            self.state.problems.append(problem)
+            letter = self.letter(
+                f"problem-{len(self.state.problems)}",
+                self.state.coordinator_email,
+                "Something in this bid could not be saved",
+                f"{problem}. The bid goes on; please check the record.",
+                kind="bid_escalation",
+            )
+            self.mail(f"problem-{len(self.state.problems)}", [letter])
+
+    def set_stage(self, stage: Stage) -> None:
+        self.state.stage = stage
+        self.upsert_search_attributes()
+
+    def upsert_search_attributes(self) -> None:
+        s = self.state
+        updates: list[SearchAttributeUpdate] = [
+            sa.BID_STAGE.value_set(s.stage),
+            sa.BID_DEADLINE.value_set(s.deadlines.submission),
+            sa.BID_OPPORTUNITY.value_set(s.notice.id),
+        ]
+        if s.lead_id is not None:
+            updates.append(sa.BID_LEAD.value_set(s.lead_id))
+        workflow.upsert_search_attributes(updates)
+
+    # --- e-mail -------------------------------------------------------------------------
+
+    def link(
+        self, kind: TaskKind, org: str, key: str = "", due: datetime | None = None
+    ) -> TaskLink:
+        until = (due or self.state.deadlines.submission) + self.state.timetable.link_valid_after_due
+        return TaskLink(
+            bid_id=self.state.bid_id, organisation_id=org, kind=kind, key=key, expires_at=until
+        )
+
+    def letter(
+        self,
+        step: str,
+        to: str,
+        heading: str,
+        body: str,
+        kind: str = "bid_news",
+        task: TaskLink | None = None,
+        due: datetime | None = None,
+        **extra: Any,
+    ) -> Letter:
+        """One e-mail; `step` names why it is sent, and with `to` makes it exactly-once."""
+        context = {
+            "title": self.state.notice.title,
+            "heading": heading,
+            "body": body,
+            "due": when(due) if due else "",
+            **extra,
+        }
+        return Letter(
+            key=f"{self.state.bid_id}:{step}:{to}", to=to, kind=kind, context=context, task=task
+        )
+
+    def mail(self, step: str, letters: list[Letter]) -> None:
+        """Send a group of letters through a child workflow, out of this history. The bid goes
+        on meanwhile (its stages and the dashboard do not wait for delivery); it waits for
+        every mailing before it ends."""
+        if letters:
+            self.later(self._send(step, letters))
+
+    async def _send(self, step: str, letters: list[Letter]) -> None:
+        await workflow.execute_child_workflow(
+            MailingWorkflow.run,
+            MailingInput(bid_id=self.state.bid_id, letters=letters),
+            id=f"{self.state.bid_id}/mail/{step}",
+            priority=BACKGROUND,
+        )
+
+    def later(self, work: Coroutine[Any, Any, Any]) -> None:
+        self._background.append(asyncio.create_task(work))
+
+    async def settle(self) -> None:
+        """Wait for the work answers set off (and surface its failures) before the bid ends."""
+        while self._background:
+            pending, self._background = self._background, []
+            await asyncio.gather(*pending)
+
+    # --- waiting on people and deadlines ------------------------------------------------
+
+    async def wait(self, done: Callable[[], bool], until: Callable[[], datetime | None]) -> bool:
+        """Wait until `done()` or the (movable) `until()`; True if done. Raises `BidClosed` when
+        the bid is cancelled, or lapses at the funder's deadline with nothing submitted."""
+        reached = datetime.min.replace(tzinfo=workflow.now().tzinfo)
+        while True:
+            if self.closing is not None:
+                raise self.closing
+            if done():
+                return True
+            # A timer that fired has reached its moment, even where the clock the workflow is
+            # replayed with reads a few milliseconds short of it (as the test server's can).
+            now, s = max(workflow.now(), reached), self.state
+            deadline = s.deadlines.submission
+            if s.submission is None and now >= deadline:
+                raise BidClosed(
+                    "lapsed",
+                    f"No submission was recorded by the funder's deadline, {when(deadline)}.",
+                )
+            ends = [deadline] if s.submission is None else []
+            cutoff = until()
+            if cutoff is not None:
+                if now >= cutoff:
+                    return False
+                ends.append(cutoff)
+            self.wakeup = False
+            try:
+                await workflow.wait_condition(
+                    lambda: done() or self.wakeup or self.closing is not None,
+                    timeout=(min(ends) - now) if ends else None,
+                )
+            except TimeoutError:
+                reached = min(ends)
+
+    async def until_done(self, done: Callable[[], bool]) -> None:
+        await self.wait(done, lambda: None)
+
+    def consortium(self) -> list[str]:
+        """The coordinator and the consortium as it stands (the lead and accepted partners)."""
+        s = self.state
+        return list(dict.fromkeys([s.coordinator_email] + [p.email for p in s.active_partners()]))
+
+    def onlookers(self) -> list[str]:
+        """Members who expressed interest and are not in the consortium now (they declined,
+        withdrew, were removed, were not invited or were not chosen to lead)."""
+        s, inside = self.state, set(self.consortium())
+        interested = [
+            s.email_of(i.organisation_id)
+            for i in s.interests.values()
+            if i.answer != "not_this_time"
+        ]
+        return [e for e in dict.fromkeys(interested) if e not in inside]
+
+    def everyone(self) -> list[str]:
+        """Who hears news that changes the bid for all (a deadline moved, the bid closed):
+        the consortium, invitees yet to answer, and the members who expressed interest."""
+        s = self.state
+        invited = [p.email for p in s.partners.values() if p.status == "invited"]
+        gone = {p.email for p in s.partners.values() if p.status in ("withdrawn", "removed")}
+        people = self.consortium() + invited + self.onlookers()
+        return [e for e in dict.fromkeys(people) if e not in gone]
+
+    def is_coordinator(self, actor: str) -> bool:
+        return actor == COORDINATOR

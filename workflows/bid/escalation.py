@@ -1,0 +1,157 @@
+"""When a bid is stuck, someone who can act hears it, with the choices open to them.
+
+Two kinds: a stage that cannot go on (too few partners by the cut-off, no lead chosen, the
+agreement unsigned) waits for the coordinator's `resolve_escalation`; a task past its due
+date (an invitation, a section, a signature, a sign-off) goes to the lead, or to the
+coordinator where the lead or the local authority owes it, who may `extend_task`, drop the
+partner (`remove_partner`) or reassign the section (`assign_sections`).
+"""
+
+from collections.abc import Callable
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models import bid_answers as a
+    from models.bid import COORDINATOR, BidState, Escalation
+    from models.bid_schedule import DueTask
+    from workflows.bid.effects import BidClosed, Effects
+    from workflows.bid.reminders import Reminders
+    from workflows.bid.rules import when
+
+# The deadline an escalation's "extend" moves, by the stage that escalated.
+EXTENDS = {
+    "notice": "interest",
+    "lead_selection": "lead",
+    "partner_signup": "partners",
+    "agreement": "signatures",
+}
+
+OPTION_WORDS = {
+    "extend": "give more time",
+    "drop": "drop the partner",
+    "reassign": "give the section to someone else",
+    "cancel": "cancel the bid",
+}
+
+
+class Escalations:
+    def __init__(self, state: BidState, fx: Effects, reminders: Reminders) -> None:
+        self.state, self.fx, self.reminders = state, fx, reminders
+
+    async def stuck(
+        self, stage: str, reason: str, options: list, resolved: Callable[[], bool] = lambda: False
+    ) -> str:
+        """Tell the coordinator and the lead; wait for the coordinator's decision (or for
+        `resolved()`, e.g. a late answer that settles it). Abandon raises `BidClosed`."""
+        s, fx = self.state, self.fx
+        round = sum(e.action == "escalated" for e in s.timeline) + 1
+        s.escalation = Escalation(
+            stage=stage, reason=reason, options=options, raised_at=workflow.now(), round=round
+        )
+        fx.record("system", "escalated", stage=stage, reason=reason, options=options)
+        await fx.save()
+        heading = f"The bid is stuck at {stage.replace('_', ' ')}"
+        letters = [
+            fx.letter(
+                f"escalation-{round}",
+                s.coordinator_email,
+                heading,
+                reason,
+                kind="bid_escalation",
+                task=fx.link("escalation", COORDINATOR, stage),
+                options=", ".join(options),
+            )
+        ]
+        if s.lead_id in s.partners:
+            letters.append(
+                fx.letter(
+                    f"escalation-{round}",
+                    s.lead_email(),
+                    heading,
+                    reason,
+                    kind="bid_escalation",
+                    options="the coordinator will decide; you may act meanwhile",
+                )
+            )
+        fx.mail(f"escalation-{round}", letters)
+        await fx.until_done(
+            lambda: s.escalation is None or s.escalation.resolution is not None or resolved()
+        )
+        action = (s.escalation.resolution if s.escalation else None) or "resolved"
+        s.escalation = None
+        if action == "abandon":
+            raise BidClosed("abandoned", s.closed_reason or reason)
+        return action
+
+    async def overdue(self, tasks: list[DueTask]) -> None:
+        """Tasks past due: each recorded, and one letter to each person who can act."""
+        s, fx = self.state, self.fx
+        for task in tasks:
+            fx.record(
+                "system", "task_overdue", _org(task.owed_by), task=task.id, due=when(task.due)
+            )
+        await fx.save()
+        for to in ("lead", "coordinator"):
+            mine = [t for t in tasks if t.escalate_to == to]
+            if not mine:
+                continue
+            lines = [
+                f"{t.heading} ({s.name_of(t.owed_by)}, due {when(t.due)}): you may "
+                + ", or ".join(OPTION_WORDS[o] for o in t.options)
+                + "."
+                for t in mine
+            ]
+            address = s.lead_email() if to == "lead" else s.coordinator_email
+            step = f"overdue-{mine[0].id}-{mine[0].round}-{len(mine)}-{workflow.now():%Y%m%d%H%M}"
+            letter = fx.letter(
+                step,
+                address,
+                f"{len(mine)} task{'s are' if len(mine) > 1 else ' is'} overdue",
+                " ".join(lines),
+                kind="bid_escalation",
+                options="; ".join(t.id for t in mine),
+            )
+            fx.mail(step, [letter])
+
+    # --- Updates --------------------------------------------------------------------------
+
+    async def resolve_escalation(self, input: a.EscalationDecision) -> None:
+        s = self.state
+        assert s.escalation is not None
+        if input.action == "extend":
+            assert input.until is not None
+            setattr(s.deadlines, EXTENDS[s.escalation.stage], input.until)
+        if input.action == "abandon":
+            s.closed_reason = input.reason or s.escalation.reason
+        s.escalation.resolution = input.action
+        self.fx.wakeup = True
+        until = input.until.isoformat() if input.until else None
+        self.fx.record(input.actor, f"escalation_{input.action}", reason=input.reason, until=until)
+
+    async def extend_task(self, input: a.TaskExtension) -> None:
+        task = self.reminders.extend(input.task, input.until)
+        s = self.state
+        if task.kind == "section" and task.key in s.sections:
+            s.sections[task.key].due = input.until
+        self.fx.record(
+            input.actor, "task_extended", _org(task.owed_by), task=task.id, until=when(input.until)
+        )
+        self.fx.mail(
+            f"{task.id}:{task.round}:extended-{input.until:%Y%m%d%H%M}",
+            [
+                self.fx.letter(
+                    f"{task.id}:{task.round}:extended-{input.until:%Y%m%d%H%M}",
+                    task.to,
+                    f"More time: {task.heading}",
+                    f"You now have until {when(input.until)}. {task.body}",
+                    kind="bid_task",
+                    task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
+                    due=task.due,
+                )
+            ],
+        )
+
+
+def _org(owed_by: str) -> str | None:
+    return None if owed_by in (COORDINATOR, "local-authority") else owed_by

@@ -1,0 +1,139 @@
+"""The bid's reminders: one schedule of what people owe (`state.schedule`), one timer for the
+earliest moment on it. A task is prompted when it is added, reminded before it falls due and
+then every `remind_every`, and escalated (`Escalations.overdue`) when its due date passes.
+
+The schedule moves as a whole when the funder's deadline moves; an answer takes its task off.
+Compared with a child workflow per task, an answer is one workflow task on the bid.
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.bid import BidState
+    from models.bid_schedule import DueTask
+    from models.bid_tasks import Letter
+    from workflows.bid.effects import Effects
+
+OnOverdue = Callable[[list[DueTask]], Awaitable[None]]
+
+
+class Reminders:
+    def __init__(self, state: BidState, fx: Effects) -> None:
+        self.state, self.fx = state, fx
+        self._armed_for: datetime | None = None  # when the timer now waiting fires
+        self._rearm = False
+        self._stopped = False
+
+    # --- the schedule ---------------------------------------------------------------------
+
+    def add(self, task: DueTask, prompt: bool = True) -> None:
+        """Put a task on the schedule (replacing one of the same id) and, unless the caller
+        mails the prompt itself (a group of invitations), send its prompt."""
+        task.last_sent_at = workflow.now()
+        self.state.schedule[task.id] = task
+        if prompt:
+            self.fx.mail(f"{task.id}:{task.round}", [self.prompt(task)])
+        self._changed()
+
+    def prompt(self, task: DueTask) -> Letter:
+        return self.fx.letter(
+            f"{task.id}:{task.round}:prompt",
+            task.to,
+            task.heading,
+            task.body,
+            kind="bid_task",
+            task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
+            due=task.due,
+        )
+
+    def done(self, *task_ids: str) -> None:
+        """The task is answered (or no longer owed): no more reminders."""
+        for task_id in task_ids:
+            self.state.schedule.pop(task_id, None)
+        self._changed()
+
+    def done_where(self, match: Callable[[DueTask], bool]) -> None:
+        self.done(*[t.id for t in self.state.schedule.values() if match(t)])
+
+    def extend(self, task_id: str, until: datetime) -> DueTask:
+        task = self.state.schedule[task_id]
+        task.due, task.overdue, task.reminders_sent = until, False, 0
+        task.last_sent_at = workflow.now()
+        self._changed()
+        return task
+
+    def shift(self, delta: timedelta) -> None:
+        """The funder moved the deadline: every task still owed moves with it."""
+        now = workflow.now()
+        for task in self.state.schedule.values():
+            if task.due > now:
+                task.due += delta
+        self._changed()
+
+    def _next(self) -> datetime | None:
+        t = self.state.timetable
+        moments = [task.next_at(t.remind_before, t.remind_every) for task in self._tasks()]
+        return min((m for m in moments if m is not None), default=None)
+
+    def _tasks(self) -> list[DueTask]:
+        return list(self.state.schedule.values())
+
+    def _changed(self) -> None:
+        # Only a change of the earliest moment restarts the timer: an answer to a task that
+        # is not the next one costs no timer events.
+        if self._next() != self._armed_for:
+            self._rearm = True
+
+    # --- the timer ------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    async def run(self, on_overdue: OnOverdue) -> None:
+        """Runs beside the stages for the bid's whole life."""
+        reached: datetime | None = None
+        while not self._stopped:
+            now = max(workflow.now(), reached) if reached else workflow.now()
+            reached = None
+            t = self.state.timetable
+            moments = [
+                (task, task.next_at(t.remind_before, t.remind_every)) for task in self._tasks()
+            ]
+            ripe = [task for task, at in moments if at is not None and at <= now]
+            if ripe:
+                await self._act(ripe, now, on_overdue)
+                continue
+            self._armed_for, self._rearm = self._next(), False
+            timeout = (self._armed_for - now) if self._armed_for else None
+            try:
+                await workflow.wait_condition(lambda: self._rearm or self._stopped, timeout=timeout)
+            except TimeoutError:
+                reached = self._armed_for  # the test server's clock may read a little short
+
+    async def _act(self, ripe: list[DueTask], now: datetime, on_overdue: OnOverdue) -> None:
+        overdue = [task for task in ripe if now >= task.due]
+        letters = []
+        for task in ripe:
+            if task in overdue:
+                continue
+            task.reminders_sent += 1
+            task.last_sent_at = now
+            letters.append(
+                self.fx.letter(
+                    f"{task.id}:{task.round}:reminder:{task.reminders_sent}",
+                    task.to,
+                    task.heading,
+                    task.body,
+                    kind="bid_reminder",
+                    task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
+                    due=task.due,
+                )
+            )
+        self.fx.mail(f"reminders-{now:%Y%m%d%H%M%S}", letters)
+        if overdue:
+            for task in overdue:
+                task.overdue = True
+            await on_overdue(overdue)
