@@ -173,32 +173,32 @@ class Driver:
         await self.reach(handle, "notice", after="notice_circulated")
         await self.update(
             handle,
-            BidWorkflow.express_interest,
+            "express_interest",
             a.ExpressionOfInterest(actor=c.lead, answer="lead"),
         )
         if everyone_answers:
             for org in c.partners:
                 await self.update(
                     handle,
-                    BidWorkflow.express_interest,
+                    "express_interest",
                     a.ExpressionOfInterest(actor=org, answer="partner"),
                 )
         await self.reach(handle, "decision")
         await self.update(
             handle,
-            BidWorkflow.decide_bid,
+            "decide_bid",
             a.BidDecision(actor="coordinator", go=True, reasons="Good fit"),
         )
         await self.reach(handle, "lead_selection")
         await self.update(
             handle,
-            BidWorkflow.choose_lead,
+            "choose_lead",
             a.LeadChoice(actor="coordinator", organisation_id=c.lead),
         )
         await self.reach(handle, "partner_signup")
         await self.update(
             handle,
-            BidWorkflow.invite_partners,
+            "invite_partners",
             a.Invitations(actor=c.lead, organisation_ids=c.partners),
         )
 
@@ -209,7 +209,7 @@ class Driver:
         await self.to_partner_signup(handle, everyone_answers=True)
         for org in c.partners:
             await self.update(
-                handle, BidWorkflow.answer_invitation, a.InvitationAnswer(actor=org, accept=True)
+                handle, "answer_invitation", a.InvitationAnswer(actor=org, accept=True)
             )
         await self.reach(handle, "drafting")
         await self._draft(handle)
@@ -220,7 +220,7 @@ class Driver:
         for org in c.everyone:
             await self.update(
                 handle,
-                BidWorkflow.sign_agreement,
+                "sign_agreement",
                 a.SignatureInput(
                     actor=org,
                     version_hash=state.agreement.version_hash,
@@ -231,19 +231,19 @@ class Driver:
         await self.reach(handle, "la_signoff")
         await self.update(
             handle,
-            BidWorkflow.local_authority_decision,
+            "local_authority_decision",
             a.LocalAuthorityDecision(actor="local-authority", approve=True),
         )
         await self.reach(handle, "submission")
         await self.update(
             handle,
-            BidWorkflow.record_submission,
+            "record_submission",
             a.SubmissionInput(actor=c.lead, reference="IF-2026-001"),
         )
         await self.reach(handle, "award")
         await self.update(
             handle,
-            BidWorkflow.record_outcome,
+            "record_outcome",
             a.OutcomeInput(
                 actor="coordinator", awarded=True, value=500000, start_date=date(2027, 4, 1)
             ),
@@ -257,7 +257,7 @@ class Driver:
         plan = {f"section-{i}": c.partners[i % len(c.partners)] for i in range(self.sections)}
         await self.update(
             handle,
-            BidWorkflow.assign_sections,
+            "assign_sections",
             a.SectionAssignments(
                 actor=c.lead,
                 assignments=[
@@ -269,12 +269,12 @@ class Driver:
         for section, org in plan.items():
             await self.update(
                 handle,
-                BidWorkflow.submit_contribution,
+                "submit_contribution",
                 a.ContributionInput(actor=org, section=section, body="Our part."),
             )
             await self.update(
                 handle,
-                BidWorkflow.review_contribution,
+                "review_contribution",
                 a.ReviewInput(actor=c.lead, section=section, approve=True),
             )
 

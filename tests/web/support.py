@@ -16,7 +16,6 @@ from tests.helpers import wait_until
 from tests.workflows.bid_support import Bid, days, start_bid
 from web.auth import SESSION_COOKIE, Viewer, session_value
 from web.csrf import COOKIE as CSRF_COOKIE
-from workflows.bid import BidWorkflow
 
 TASK_URL = re.compile(r"https?://[^\s\"'<>]+/task/([A-Za-z0-9_.\-]+)")
 CSRF = "test-csrf-token"

@@ -6,7 +6,6 @@ from datetime import timedelta
 from models import bid_answers as a
 from models.bid import Timetable
 from tests.web.support import CSRF, audit_count, to_drafting, to_partner_signup, token_of_kind
-from workflows.bid import BidWorkflow
 
 # A one-second comment period: no skipped time needed, so these tests never wait on the
 # time-skipping server's clock.

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from models import bid_answers as a
 from tests.web.support import CSRF, audit_count, to_partner_signup
-from workflows.bid import BidWorkflow
 
 
 async def test_the_lead_assigns_a_section_and_removes_a_partner_from_the_console(

@@ -7,7 +7,6 @@ from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.web.support import CSRF, audit_count, to_drafting, to_partner_signup
 from web.auth import SESSION_COOKIE
-from workflows.bid import BidWorkflow
 
 
 async def test_a_lead_acts_on_its_own_bid_but_cannot_touch_another(web, time_skipping_env):

@@ -7,7 +7,6 @@ from models import bid_answers as a
 from models.bid import Timetable
 from tests.helpers import wait_until
 from tests.web.support import CSRF, to_drafting, token_of_kind
-from workflows.bid import BidWorkflow
 
 # A one-second comment period: no skipped time needed, so these tests never wait on the
 # time-skipping server's clock.

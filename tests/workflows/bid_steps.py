@@ -2,7 +2,6 @@
 
 from models import bid_answers as a
 from tests.workflows.bid_support import Bid, days
-from workflows.bid import BidWorkflow
 
 # alpha leads; beta and gamma partner; delta is not interested this time.
 MEMBERS = {

@@ -8,7 +8,6 @@ from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, sign_all, to_agreement
 from tests.workflows.bid_support import bid_worker, days, keep_history, start_bid, subjects
-from workflows.bid import BidWorkflow
 
 
 async def test_an_unsigned_agreement_is_escalated_and_removing_the_partner_makes_a_new_version(

@@ -5,12 +5,11 @@ from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, assign, to_drafting, to_submission
 from tests.workflows.bid_support import bid_worker, days, keep_history, start_bid, subjects
-from workflows.bid import BidWorkflow
 
 
 async def _move(bid, env, by_days: float):
     state = await bid.state()
-    new = state.deadlines["submission"] + days(by_days)
+    new = state.deadlines.submission + days(by_days)
     await bid.handle.execute_update(
         "move_deadline", a.DeadlineMove(actor="coordinator", submission_deadline=new)
     )
@@ -26,7 +25,7 @@ async def test_a_later_deadline_moves_every_timer_and_the_bid_lapses_only_at_the
         await to_drafting(bid)
         await assign(bid, env, {"summary": "beta"}, due_days=10)
         before, after = await _move(bid, env, 20)
-        assert after.deadlines["submission"] - before.deadlines["submission"] == days(20)
+        assert after.deadlines.submission - before.deadlines.submission == days(20)
         assert after.sections["summary"].due - before.sections["summary"].due == days(20)
         await env.sleep(days(12))  # past the old due date: no reminder, no escalation yet
         assert not any(s.startswith("Reminder") for s in subjects(mailbox, bid.email("beta")))

@@ -16,7 +16,6 @@ from tests.workflows.bid_steps import (
     write_and_approve,
 )
 from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
-from workflows.bid import BidWorkflow
 
 
 def body_of(mailbox, address: str, subject_part: str) -> list[str]:

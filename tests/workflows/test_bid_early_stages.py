@@ -12,7 +12,6 @@ from tests.workflows.bid_support import (
     start_bid,
     subjects,
 )
-from workflows.bid import BidWorkflow
 
 
 async def escalated(bid, stage: str):

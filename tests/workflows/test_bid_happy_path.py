@@ -15,7 +15,6 @@ from tests.workflows.bid_support import (
     start_bid,
     subjects,
 )
-from workflows.bid import BidWorkflow
 from workflows.policies import BACKGROUND
 
 MEMBERS = {

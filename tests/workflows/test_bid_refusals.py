@@ -7,7 +7,6 @@ from temporalio.client import WorkflowUpdateFailedError
 from models import bid_answers as a
 from tests.workflows.bid_steps import MEMBERS, PLAN, assign, to_drafting
 from tests.workflows.bid_support import audit_actions, bid_worker, days, start_bid
-from workflows.bid import BidWorkflow
 
 
 async def refused(bid, sessions, update, answer, reason: str) -> None:

@@ -11,7 +11,6 @@ from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, PLAN, assign, to_drafting
 from tests.workflows.bid_support import bid_worker, start_bid, subjects
 from worker import WORKFLOWS, activities_for
-from workflows.bid import BidWorkflow
 
 
 async def test_a_restarted_worker_loses_no_answer_and_sends_no_email_twice(

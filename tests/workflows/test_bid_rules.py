@@ -9,7 +9,7 @@ from models.bid import BidInput, BidState, PartnerState
 from models.bid_ranking import rank_candidates
 from models.directory import MemberMatch
 from models.opportunity import OpportunityNotice
-from workflows.bid_view import outstanding_tasks, summary
+from workflows.bid.view import outstanding_tasks, summary
 
 NOW = datetime(2027, 1, 4, 9, tzinfo=UTC)
 

@@ -1,18 +1,16 @@
-"""History sizes: a 50-partner bid through every stage, and six months of daily reminders,
-stay far inside Temporal's limits (51,200 events, 2,000 Updates, 2,000 pending children)."""
+"""History sizes: a 50-partner bid through every stage, and six months of daily reminders
+inside the bid, stay far inside Temporal's limits (51,200 events, 2,000 Updates, 2,000
+pending children)."""
 
 import asyncio
-import uuid
 
 from temporalio.api.enums.v1 import EventType
 
 from models import bid_answers as a
-from models.bid_tasks import ChaseInput
-from models.task import TaskLink
+from models.bid import Timetable
 from tests.helpers import wait_until
-from tests.workflows.bid_support import bid_worker, days, start_bid
-from workflows.bid import BidWorkflow
-from workflows.bid_task import ChaseWorkflow
+from tests.workflows.bid_steps import MEMBERS, assign, to_drafting
+from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
 
 PARTNERS = 50
 
@@ -138,35 +136,25 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
     assert children < 2_000 // 4
 
 
-async def test_six_months_of_daily_reminders_stay_in_one_small_child_history(
+async def test_six_months_of_daily_reminders_stay_inside_the_bids_own_small_history(
     time_skipping_env, settings, sessions, mailbox, task_queue
 ):
     env = time_skipping_env
-    tag = uuid.uuid4().hex[:8]
-    now = await env.get_current_time()
-    chase = ChaseInput(
-        bid_id=f"bid-{tag}",
-        task=TaskLink(
-            bid_id=f"bid-{tag}",
-            organisation_id="org",
-            kind="section",
-            key="s",
-            expires_at=now + days(200),
-        ),
-        to=f"slow-{tag}@example.org",
-        due=now + days(180),
-        context={"title": "Long bid", "heading": "Write the section", "body": "Please."},
-        remind_before=days(180),
-        remind_every=days(1),
-        escalate_to=[f"lead-{tag}@example.org"],
-    )
+    slow = Timetable(remind_before=days(180), remind_every=days(1))
     async with bid_worker(env, settings, sessions, task_queue):
-        handle = await env.client.start_workflow(
-            ChaseWorkflow.run, chase, id=f"chase-{tag}", task_queue=task_queue
+        bid = await start_bid(
+            env, sessions, task_queue, MEMBERS, deadline_days=200, timetable=slow, la_signoff=False
         )
-        result = await handle.result()  # the time-skipping server runs the six months through
-        events = await event_types(handle)
-    await wait_until(lambda: len(mailbox.to(chase.to)) == 181)  # the prompt and 180 reminders
-    print(f"\n180 daily reminders: {len(events)} events in the chase's history")
-    assert (result.status, result.reminders_sent) == ("overdue", 180)
-    assert len(events) < 51_200 // 10
+        await to_drafting(bid)
+        await assign(bid, env, {"summary": "beta", "delivery": "alpha"}, due_days=180)
+        await env.sleep(days(181))  # the time-skipping server runs the six months through
+        state = await bid.state()
+        events = await event_types(bid.handle)
+    writer = bid.email("beta")
+    reminders = lambda: [s for s in subjects(mailbox, writer) if s.startswith("Reminder:")]  # noqa: E731
+    await wait_until(lambda: len(reminders()) == 179)  # daily, after the prompt, until due
+    overdue = "section:summary"
+    assert state.schedule[overdue].overdue and state.schedule[overdue].reminders_sent == 179
+    await wait_until(lambda: any("overdue" in s for s in subjects(mailbox, bid.email("alpha"))))
+    print(f"\n179 daily reminders: {len(events)} events in the bid's history")
+    assert len(events) < 10_000

@@ -7,7 +7,6 @@ from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, to_lead_selection
 from tests.workflows.bid_support import bid_worker, start_bid
-from workflows.bid import BidWorkflow
 
 
 async def found(client, query: str) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from models.bid import BidInput, BidState, SectionState
 from models.bid_rows import BidSnapshot
 from models.opportunity import OpportunityNotice
-from workflows.bid_view import snapshot
+from workflows.bid.view import snapshot
 
 NOW = datetime(2027, 1, 4, 9, tzinfo=UTC)
 

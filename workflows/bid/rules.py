@@ -1,8 +1,8 @@
 """Who may answer what, and when: the bid's Update validators as pure functions.
 
-`check` refuses, with a reason a person understands, before anything is recorded: first who
-may send the Update (from the table in `models/bid_updates.py`), then the Update's own
-`check_*`. The workflow runs it as each Update's validator, and again in the handler (two
+`check` refuses, with a reason a person understands, before anything is recorded: the
+Update's own `check_*` (is the bid at that stage, is it a duplicate, is it late), then who
+may send it (from the table in `models/bid_updates.py`). The workflow runs it as each Update's validator, and again in the handler (two
 answers can arrive in one batch, each validated before the other is applied).
 """
 
@@ -56,7 +56,8 @@ _WHO = {
 
 
 def check(state: BidState, update: BidUpdate, input: a.Answer, now: datetime) -> None:
-    """Refuse `input` unless its actor may send `update` now."""
+    """Refuse `input` unless the bid takes it now and its actor may send `update`."""
+    CHECKS[update.name](state, input, now)
     role = role_of(state, input.actor)
     if role == "lead" and "partner" in update.who and "lead" not in update.who:
         role = "partner"  # the lead writes and signs as a partner does
@@ -65,7 +66,6 @@ def check(state: BidState, update: BidUpdate, input: a.Answer, now: datetime) ->
     if not update.allows(role):
         needed = "lead" if "lead" in update.who else sorted(update.who)[0]
         raise Refused(_WHO[needed], "NotAuthorised")
-    CHECKS[update.name](state, input, now)
 
 
 def _before(now: datetime, deadline: datetime, what: str) -> None:
