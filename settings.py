@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # The consortia framework (themes, localities, entry criteria): a JSON file, or Durham's.
     framework_file: Path | None = None
 
+    # Seconds a worker told to stop (SIGTERM) gives the activities in hand to finish before it
+    # cancels them: an e-mail cancelled after the relay took it would be sent again.
+    worker_shutdown_grace_seconds: float = 30.0
+
     def sqlalchemy_url(self) -> str:
         """The database URL with the asyncpg driver, for SQLAlchemy."""
         if self.database_url is None:
