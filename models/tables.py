@@ -240,6 +240,16 @@ class SignInLink(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class RevokedSession(Base):
+    """A session ended before its time (signed out): its signed cookie or bearer no longer
+    opens anything. Rows can go once the session would have expired anyway."""
+
+    __tablename__ = "revoked_sessions"
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[datetime] = created_at()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Attachment(Base):
     """A file a partner uploaded with a section contribution (the web keeps it; the bid keeps
     its name). Content-addressed, so uploading the same file twice stores it once."""
@@ -270,6 +280,7 @@ __all__ = [
     "Opportunity",
     "Organisation",
     "OutboxMessage",
+    "RevokedSession",
     "Section",
     "Signature",
     "SignInLink",

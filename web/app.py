@@ -8,11 +8,12 @@ bids and framework) and `routes/api.py` (the same actions as JSON, schema at /op
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from settings import Settings
+from web.auth import load_viewer
 from web.errors import add_error_pages
 from web.health import check_all
 from web.routes import api, console, dashboard, dev_mail, sign_in, tasks
@@ -33,6 +34,7 @@ API_DESCRIPTION = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    settings.require_secret_key()
     services = Services(settings)
 
     @asynccontextmanager
@@ -41,7 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.mailer.close()
         await services.engine.dispose()
 
-    app = FastAPI(title="Consortia", description=API_DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Consortia",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(load_viewer)],  # every route sees only a live session
+    )
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (tasks, sign_in, console, dashboard, api, dev_mail):
