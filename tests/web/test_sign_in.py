@@ -48,8 +48,9 @@ async def test_a_lead_signs_in_by_the_emailed_link_once_and_sees_its_bid(web, se
 async def test_the_coordinator_signs_in_to_the_dashboard(web, mailbox):
     client = web.as_partner()
     address = web.settings.coordinator_email
+    count = len(mailbox.to(address)) + 1  # other tests' links to the same address came before
     await client.post("/sign-in", data={"csrf_token": CSRF, "email": address})
-    response = await client.get(await sign_in_link(mailbox, address))
+    response = await client.get(await sign_in_link(mailbox, address, count))
     assert response.headers["location"] == "/dashboard"
     assert (await client.get("/dashboard")).status_code == 200
 
@@ -143,10 +144,10 @@ async def test_sign_in_is_not_a_500_while_the_mail_server_or_the_database_is_dow
         assert opened.status_code == 503 and "try again" in opened.text
 
 
-async def test_links_to_one_address_are_limited_to_five_in_fifteen_minutes(web, mailbox):
-    address = web.settings.coordinator_email
+async def test_links_to_one_address_are_limited_to_five_in_fifteen_minutes(web, sessions, mailbox):
+    org = (await add_members(sessions, uuid.uuid4().hex[:8], "young carers", {"busy": {}}))["busy"]
+    address = f"{org}@example.org"
     client = web.as_partner()
-    before = len(mailbox.to(address))
     for _ in range(5):
         page = await client.post("/sign-in", data={"csrf_token": CSRF, "email": address})
         assert page.status_code == 200
@@ -157,7 +158,7 @@ async def test_links_to_one_address_are_limited_to_five_in_fifteen_minutes(web, 
     other = await client.post("/sign-in", data={"csrf_token": CSRF, "email": "x@example.net"})
     assert other.status_code == 200
     await sent(web.app)
-    assert len(mailbox.to(address)) == before + 5
+    assert len(mailbox.to(address)) == 5
 
 
 async def test_one_client_may_ask_for_twenty_links_in_fifteen_minutes(web):
