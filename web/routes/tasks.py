@@ -35,7 +35,6 @@ from web.task_forms import (
 from web.templating import message, render
 
 router = APIRouter(tags=["task pages"])
-FORM_ALLOWANCE = 256 * 1024  # the text fields around an attachment
 
 
 class PageError(Exception):
@@ -103,9 +102,6 @@ def task_context(link: TaskLink, state: BidState, token: str, done: bool, now: d
 
 @router.post("/task/{token}", include_in_schema=False)
 async def task_answer(request: Request, token: TaskToken, services: ServicesDep) -> Response:
-    if int(request.headers.get("content-length") or 0) > MAX_ATTACHMENT_BYTES + FORM_ALLOWANCE:
-        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        return message(request, "This file is too large", f"Attach at most {limit} MB.", 413)
     await verify_csrf(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
