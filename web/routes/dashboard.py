@@ -13,7 +13,7 @@ from web.charts import bar_chart, column_chart
 from web.framework_figures import framework_page
 from web.params import BidId, Notice, Offset, StageFilter, TextFilter
 from web.queries import attachments_of, bid_detail, filter_options
-from web.services import ServicesDep
+from web.services import ServicesDep, Unavailable
 from web.templating import message, render
 
 router = APIRouter(tags=["dashboard"])
@@ -47,10 +47,13 @@ async def dashboard_bid(
     detail = await bid_detail(services.sessions, bid_id, await services.now())
     if detail is None:
         return message(request, "No such bid", f"There is no bid '{bid_id}'.", 404)
+    state, unreadable = None, False
     try:
         state = await bid_state(await services.temporal(), bid_id)
     except BidNotFound:
-        state = None  # finished: the read model and the audit log still tell its story
+        pass  # finished: the read model and the audit log still tell its story
+    except Unavailable:
+        unreadable = True  # the read model still tells it; only the actions wait
     ui = services.settings.temporal_ui_url
     namespace = services.settings.temporal_namespace
     return render(
@@ -60,6 +63,7 @@ async def dashboard_bid(
             "d": detail,
             "state": state,
             "done": done,
+            "unreadable": unreadable,
             "temporal_url": f"{ui.rstrip('/')}/namespaces/{namespace}/workflows/{bid_id}"
             if ui
             else None,
