@@ -10,6 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The published default: it signs sessions and task links, so anyone could forge them.
+DEVELOPMENT_SECRET_KEY = "change-me-in-production"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
 
 class SettingMissing(RuntimeError):
     """A setting the command needs is unset; the message names it and says what to do."""
@@ -46,13 +50,40 @@ class Settings(BaseSettings):
     mail_from: str = "Consortia <bids@consortia.localhost>"
     dev_mail_dir: Path | None = None  # set by `consortia up` for the development mail server
 
-    # The web app
+    # The web app. PUBLIC_URL is where people reach it: https there makes cookies `Secure` and
+    # sends HSTS, even when a proxy speaks plain http to the app.
     public_url: str = "http://localhost:8000"
-    secret_key: SecretStr = Field(default=SecretStr("change-me-in-production"))
+    secret_key: SecretStr = Field(default=SecretStr(DEVELOPMENT_SECRET_KEY))
     coordinator_email: str = "coordinator@consortia.localhost"
+    # Sign-in links asked for, at most this many per address and per client IP in any window;
+    # counted in each web process (a limit per process, not per deployment).
+    sign_in_per_address: int = Field(default=5, ge=1)
+    sign_in_per_client: int = Field(default=20, ge=1)
+    sign_in_window_seconds: int = Field(default=15 * 60, ge=1)
 
     # The consortia framework (themes, localities, entry criteria): a JSON file, or Durham's.
     framework_file: Path | None = None
+
+    # Seconds a worker told to stop (SIGTERM) gives the activities in hand to finish before it
+    # cancels them: an e-mail cancelled after the relay took it would be sent again.
+    worker_shutdown_grace_seconds: float = 30.0
+
+    @property
+    def served_over_https(self) -> bool:
+        """People reach the app over https (perhaps through a proxy that speaks http to it)."""
+        return urlsplit(self.public_url).scheme == "https"
+
+    def require_secret_key(self) -> None:
+        """Refuse the development key anywhere but this machine: with it, anyone could sign a
+        coordinator's session or a partner's task link."""
+        if self.secret_key.get_secret_value() != DEVELOPMENT_SECRET_KEY:
+            return
+        if urlsplit(self.public_url).hostname not in LOCAL_HOSTS:
+            raise SettingMissing(
+                f"SECRET_KEY is the development default but PUBLIC_URL is {self.public_url}: "
+                "set SECRET_KEY to a long random string, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
 
     def sqlalchemy_url(self) -> str:
         """The database URL with the asyncpg driver, for SQLAlchemy."""

@@ -1,12 +1,14 @@
 """A worker: every workflow and activity of the system, on one task queue.
 
 `python worker.py` runs one against the services the settings name; run several for more
-throughput. `consortia up` starts one for you.
+throughput. `consortia up` starts one for you. SIGTERM or Ctrl-C stops it gracefully: it takes
+no new tasks and gives those in hand `WORKER_SHUTDOWN_GRACE_SECONDS` to finish.
 """
 
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -77,6 +79,9 @@ def build_worker(
         activities=activities_for(settings, sessions, store_sessions),
         max_cached_workflows=settings.worker_cached_workflows,
         max_concurrent_workflow_tasks=settings.worker_workflow_tasks,
+        # An activity cancelled at shutdown may have done its work without recording it (an
+        # e-mail the relay accepted, not yet marked sent): let those in hand finish.
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )
 
 
@@ -98,6 +103,10 @@ async def main() -> None:
         async with worker:  # leaving the block finishes in-flight tasks, then stops
             logging.info("polling task queue %r", settings.temporal_task_queue)
             await stop.wait()
+            logging.info(
+                "stopping: finishing the tasks in hand (up to %gs)",
+                settings.worker_shutdown_grace_seconds,
+            )
     finally:
         await engine.dispose()
         await store_engine.dispose()

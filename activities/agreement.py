@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from temporalio import activity
 
+from activities.errors import classify_errors
 from models.bid_rows import AgreementDocument, AgreementInput
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "agreement"
@@ -27,6 +28,7 @@ def render_agreement(input: AgreementInput) -> AgreementDocument:
     return AgreementDocument(version=input.version, version_hash=digest, text=text)
 
 
+@classify_errors
 class AgreementActivities:
     @activity.defn
     async def generate_agreement(self, input: AgreementInput) -> AgreementDocument:

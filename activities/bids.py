@@ -9,11 +9,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.errors import classify_errors
 from models.bid_rows import BidSnapshot, ContributionRow, ReviewRow, SignatureRow
 from models.opportunity import OpportunityNotice
 from models.tables import Bid, BidPartner, Contribution, Opportunity, Section, Signature
 
 
+@classify_errors
 class BidStoreActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

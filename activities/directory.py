@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.errors import classify_errors
 from models.directory import (
     MAY_JOIN_BIDS,
     SIGNED_UP,
@@ -29,6 +30,7 @@ from models.directory import (
 from models.tables import Bid, Contact, KnownProvider, Opportunity, Organisation
 
 
+@classify_errors
 class DirectoryActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

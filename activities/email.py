@@ -1,12 +1,16 @@
 """E-mail: templates rendered to text and HTML, sent over SMTP through the outbox.
 
-Every message is first written to the `outbox` table under its idempotency key, then sent
-with a `Message-ID` derived from that key, then marked sent. A retried activity finds the
-row already sent and sends nothing; an SMTP outage raises, so Temporal retries with backoff
-and the message waits in the outbox, never lost.
+Every message is first written to the `outbox` table under its idempotency key; each try
+is counted on its row (committed before the send), then it is sent with a `Message-ID`
+derived from that key and marked sent. A retried activity finds the row already sent and
+sends nothing; an SMTP outage raises, so Temporal retries with backoff and the message waits
+in the outbox, never lost. One window remains: the relay accepted a message and the database
+was lost before "sent" was written; the retry sends it again, under the same Message-ID, and
+the row's `attempts` shows both tries.
 """
 
 import hashlib
+import logging
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -14,11 +18,13 @@ from pathlib import Path
 
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.errors import classify_errors, data_error, describe
 from activities.mailer import Mailer
 from activities.task_links import sign_task_link
 from models.email import SendEmailInput, SendEmailResult, SendEmailsInput, SendEmailsResult
@@ -26,6 +32,7 @@ from models.tables import OutboxMessage
 from settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "email"
+log = logging.getLogger(__name__)
 
 
 def message_id_for(key: str) -> str:
@@ -50,6 +57,7 @@ class Templates:
         return first.removeprefix("Subject:").strip(), body.strip() + "\n", html
 
 
+@classify_errors
 class EmailActivities:
     def __init__(
         self,
@@ -66,7 +74,9 @@ class EmailActivities:
     @activity.defn
     async def send_email(self, input: SendEmailInput) -> SendEmailResult:
         """Send one message at most once per key; safe to retry."""
-        await self._enqueue([input])
+        refused = await self._enqueue([input])
+        if refused:
+            raise data_error(f"The letter was not sent: {refused[input.key]}", ["to"])
         async with self._sessions() as session:
             return await self._deliver(session, input.key)
 
@@ -76,42 +86,70 @@ class EmailActivities:
         activity and one insert for them all: a group mailing costs the Temporal server and the
         worker a fraction of one activity per message. Each message is still locked, sent and
         marked in a transaction of its own. The first SMTP failure stops the batch; a retry
-        skips what was sent."""
-        await self._enqueue(input.messages)
+        skips what was sent. A letter whose address is refused does not stop the others: they
+        are sent, then the refusal is raised."""
+        refused = await self._enqueue(input.messages)
         result = SendEmailsResult()
         async with self._sessions() as session:
             for message in input.messages:
+                if message.key in refused:
+                    continue
                 sent = await self._deliver(session, message.key)
                 result.already_sent += sent.already_sent
                 result.sent += not sent.already_sent
+        if refused:
+            reasons = "; ".join(f"{key}: {why}" for key, why in refused.items())
+            count = f"{len(refused)} of {len(input.messages)}"
+            raise data_error(f"{count} letters were not sent: {reasons}", ["to"])
         return result
 
     async def _deliver(self, session: AsyncSession, key: str) -> SendEmailResult:
         """Send the outbox row `key` unless it was sent already, and mark it sent. The session
         takes a connection only once this e-mail's turn to send has come."""
-        async with self._mailer.sending, session.begin():
-            # The row lock keeps a second, overlapping attempt from sending too.
-            row = await session.scalar(
-                select(OutboxMessage).where(OutboxMessage.key == key).with_for_update()
-            )
-            assert row is not None
-            if row.status == "sent":
-                return SendEmailResult(message_id=row.message_id, already_sent=True)
+        async with self._mailer.sending:
+            await self._count_attempt(session, key)
             try:
-                await self._mailer.send(self._build(row))
-            except (aiosmtplib.SMTPException, OSError) as error:
-                failure: Exception | None = error
-            else:
-                failure = None
-                row.status, row.sent_at, row.attempts = "sent", datetime.now(UTC), row.attempts + 1
-        if failure is not None:
-            await self._record_failure(key, failure)
-            raise failure
+                async with session.begin():
+                    # The row lock keeps a second, overlapping attempt from sending too.
+                    row = await session.scalar(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.key == key)
+                        .with_for_update()
+                        .execution_options(populate_existing=True)
+                    )
+                    assert row is not None
+                    if row.status == "sent":
+                        return SendEmailResult(message_id=row.message_id, already_sent=True)
+                    await self._mailer.send(self._build(row))
+                    row.status, row.sent_at = "sent", datetime.now(UTC)
+            except (aiosmtplib.SMTPException, OSError, SQLAlchemyError) as error:
+                # The relay failed, or the database did between the send and "sent".
+                await self._record_failure(key, error)
+                raise
         return SendEmailResult(message_id=row.message_id, already_sent=False)
 
-    async def _enqueue(self, inputs: list[SendEmailInput]) -> None:
-        rows = []
+    async def _count_attempt(self, session: AsyncSession, key: str) -> None:
+        """Count the try on its row, committed before the send: if the database is lost
+        between the relay's acceptance and "sent", the retry's count shows the message may
+        have gone twice. A row sent already is left alone (it waits here behind the lock of an
+        overlapping attempt that is sending it)."""
+        async with session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.key == key, OutboxMessage.status != "sent")
+                .values(attempts=OutboxMessage.attempts + 1, attempted_at=func.now())
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _enqueue(self, inputs: list[SendEmailInput]) -> dict[str, str]:
+        """Write the letters to the outbox, except those whose address the mailer refuses:
+        returned, by key, with the reason."""
+        rows, refused = [], {}
         for input in inputs:
+            problem = _address_problem(input.to)
+            if problem is not None:
+                refused[input.key] = f"the address {input.to!r} in 'to' cannot be used: {problem}"
+                continue
             subject, text, html = self._templates.render(input.kind, self._context(input))
             rows.append(
                 {
@@ -125,10 +163,14 @@ class EmailActivities:
                     "html_body": html,
                 }
             )
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["key"])
-            )
+        if rows:
+            async with self._sessions() as session, session.begin():
+                await session.execute(
+                    insert(OutboxMessage)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+        return refused
 
     def _context(self, input: SendEmailInput) -> dict:
         """The template context, with the signed task link when the e-mail asks for an answer."""
@@ -149,13 +191,24 @@ class EmailActivities:
         return message
 
     async def _record_failure(self, key: str, error: Exception) -> None:
-        """Kept on the row for the coordinator; the text never holds a secret."""
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.key == key)
-                .values(
-                    attempts=OutboxMessage.attempts + 1,
-                    last_error=f"{type(error).__name__}: {error}"[:500],
+        """Kept on the row for the coordinator; the text never holds a secret. Best effort:
+        the database may be what failed, and the error raised must stay the original one."""
+        try:
+            async with self._sessions() as session, session.begin():
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.key == key)
+                    .values(last_error=describe(error)[:500])
                 )
-            )
+        except (SQLAlchemyError, OSError) as unrecorded:
+            log.warning("could not record the failure of %s: %s", key, describe(unrecorded))
+
+
+def _address_problem(address: str) -> str | None:
+    """Why the mailer would refuse `address` as a `To` header (a line break in it would let
+    it add headers, such as a Bcc), or None."""
+    try:
+        EmailMessage()["To"] = address
+    except ValueError as error:
+        return str(error)
+    return None

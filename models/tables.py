@@ -225,7 +225,8 @@ class OutboxMessage(Base):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # counted before each send
+    attempted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -239,6 +240,16 @@ class SignInLink(Base):
     email: Mapped[str] = mapped_column(String(320), index=True)
     created_at: Mapped[datetime] = created_at()
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RevokedSession(Base):
+    """A session ended before its time (signed out): its signed cookie or bearer no longer
+    opens anything. Rows can go once the session would have expired anyway."""
+
+    __tablename__ = "revoked_sessions"
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[datetime] = created_at()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class Attachment(Base):
@@ -271,6 +282,7 @@ __all__ = [
     "Opportunity",
     "Organisation",
     "OutboxMessage",
+    "RevokedSession",
     "Section",
     "Signature",
     "SignInLink",

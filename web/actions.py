@@ -4,6 +4,7 @@ The same Updates the CLI sends: the web never writes bid state itself. A validat
 comes back as `ActionRefused` with its reason, in words for the person who asked.
 """
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from models.bid import BidState
 from web.services import Unavailable
+
+log = logging.getLogger(__name__)
 
 
 class ActionRefused(Exception):
@@ -71,11 +74,16 @@ def not_ready(error: RPCError) -> bool:
 
 
 async def bid_state(client: Client, bid_id: str) -> BidState:
-    """The bid as its workflow sees it now (the `state` query)."""
+    """The bid as its workflow sees it now (the `state` query). Raises `BidNotFound`, or
+    `Unavailable` when the query fails for any other reason: Temporal out of reach, a query
+    that raises, an answer too large to carry or that is no bid's state."""
     handle = client.get_workflow_handle(bid_id)
     try:
         return await handle.query("state", result_type=BidState)
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise BidNotFound(f"There is no bid '{bid_id}'.") from error
-        raise
+        raise Unavailable(f"the state of bid {bid_id!r}") from error
+    except Exception as error:  # the query's own failure, or its answer not a BidState
+        log.warning("the state of bid %r cannot be read", bid_id, exc_info=error)
+        raise Unavailable(f"the state of bid {bid_id!r}") from error

@@ -8,20 +8,19 @@ bids and framework) and `routes/api.py` (the same actions as JSON, schema at /op
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from temporalio.service import RPCError
 
 from settings import Settings
+from web.auth import load_viewer
+from web.errors import add_error_pages
 from web.health import check_all
+from web.request_size import BodyLimit
 from web.routes import api, console, dashboard, dev_mail, sign_in, tasks
 from web.security import add_security_headers
-from web.services import Services, Unavailable
+from web.services import Services
 from web.task_forms import MAX_ATTACHMENT_BYTES
-from web.templating import message
 
 __all__ = ["Services", "create_app"]
 
@@ -36,6 +35,7 @@ API_DESCRIPTION = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    settings.require_secret_key()
     services = Services(settings)
 
     @asynccontextmanager
@@ -44,12 +44,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.mailer.close()
         await services.engine.dispose()
 
-    app = FastAPI(title="Consortia", description=API_DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Consortia",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(load_viewer)],  # every route sees only a live session
+    )
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (tasks, sign_in, console, dashboard, api, dev_mail):
         app.include_router(module.router)
-    _add_error_pages(app)
+    app.add_middleware(BodyLimit)  # reads no body past an attachment and its form
+    add_error_pages(app)  # before the security headers, so that they wrap its pages
     add_security_headers(app)
 
     @app.get("/healthz", tags=["health"])
@@ -60,39 +66,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"ok": healthy, **checks}, status_code=200 if healthy else 503)
 
     return app
-
-
-def _add_error_pages(app: FastAPI) -> None:
-    """Errors as JSON under /api, as a plain page elsewhere: always a clear 4xx, never a 500."""
-
-    def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api") or request.url.path.startswith("/healthz")
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        if wants_json(request):
-            return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
-        titles = {401: "Please sign in", 403: "Not allowed", 404: "Not found"}
-        title = titles.get(error.status_code, "Sorry")
-        action = ("/sign-in", "Sign in") if error.status_code == 401 else None
-        return message(request, title, str(error.detail), error.status_code, action)
-
-    @app.exception_handler(RPCError)
-    @app.exception_handler(Unavailable)
-    async def unavailable(request: Request, error: Exception) -> Response:
-        """Temporal or another service is unreachable: say so, and that nothing was lost."""
-        text = "The system cannot reach one of its services just now: try again in a minute."
-        if wants_json(request):
-            return JSONResponse({"detail": text}, 503)
-        return message(request, "Please try again shortly", text, 503)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_input(request: Request, error: RequestValidationError) -> Response:
-        if wants_json(request):
-            return JSONResponse({"detail": jsonable_errors(error)}, 422)
-        text = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors())
-        return message(request, "Please check your answer", text, 422)
-
-
-def jsonable_errors(error: RequestValidationError) -> list[dict]:
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]

@@ -2,26 +2,35 @@
 
 A magic link carries a signed, 30-minute token naming an e-mail address and a nonce; the
 nonce is marked used on the first click (`sign_in_links`), so a forwarded or replayed link
-fails. The session is then a signed cookie (12 hours), also accepted by the JSON API as
-`Authorization: Bearer <value>`. Partners have no session: their signed task link is enough.
+fails. The session is then a signed cookie (12 hours) naming a random session id, also
+accepted by the JSON API as `Authorization: Bearer <value>`. Every request checks that the
+session is still live: not signed out (`revoked_sessions`), its organisation not gone, the
+coordinator's address unchanged. Partners have no session: their signed task link is enough.
 """
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from pydantic import BaseModel
-from sqlalchemy import select, update
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.tables import Contact, Organisation, SignInLink
+from models.tables import Contact, Organisation, RevokedSession, SignInLink
 from settings import Settings
+from web.services import Unavailable
 
 SESSION_COOKIE = "session"
 SESSION_SECONDS = 12 * 3600
 SIGN_IN_SECONDS = 30 * 60
+# Statuses of an organisation that has left the consortium: its contact cannot sign in.
+GONE = ("left",)
+# What a database that cannot be reached raises (asyncpg's refusal is a plain OSError).
+DATABASE_DOWN = (OSError, SQLAlchemyError)
 
 
 class Viewer(BaseModel):
@@ -31,6 +40,8 @@ class Viewer(BaseModel):
     role: Literal["coordinator", "lead"]
     organisation_id: str | None = None
     organisation_name: str | None = None
+    # The session this viewer came with; never shown, only signed into the cookie.
+    session_id: str | None = Field(default=None, exclude=True)
 
     @property
     def is_coordinator(self) -> bool:
@@ -45,17 +56,26 @@ def _serializer(settings: Settings, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=salt)
 
 
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
 async def viewer_for_email(
     sessions: async_sessionmaker[AsyncSession], settings: Settings, email: str
 ) -> Viewer | None:
-    """The coordinator, or the organisation whose primary contact this is; None otherwise."""
-    email = email.strip().lower()
-    if email == settings.coordinator_email.lower():
+    """The coordinator, or the organisation (not one that left) whose primary contact this
+    is; None otherwise. The address is compared whole: `_` and `%` are only characters."""
+    email = normalise_email(email)
+    if email == normalise_email(settings.coordinator_email):
         return Viewer(email=email, role="coordinator")
     query = (
         select(Organisation.id, Organisation.name)
         .join(Contact, Contact.organisation_id == Organisation.id)
-        .where(Contact.is_primary, Contact.email.ilike(email))
+        .where(
+            Contact.is_primary,
+            func.lower(func.trim(Contact.email)) == email,
+            Organisation.status.not_in(GONE),
+        )
         .order_by(Organisation.id)
     )
     async with sessions() as session:
@@ -79,46 +99,100 @@ async def new_sign_in_link(
 async def redeem_sign_in_link(
     sessions: async_sessionmaker[AsyncSession], settings: Settings, token: str
 ) -> Viewer:
-    """The viewer the link signs in; raises `SignInError` when it cannot be used."""
+    """The viewer the link signs in, with a new session id; raises `SignInError` when it
+    cannot be used, `Unavailable` when the database cannot be reached."""
     try:
         data = _serializer(settings, "consortia.sign-in").loads(token, max_age=SIGN_IN_SECONDS)
     except SignatureExpired as error:
         raise SignInError("This sign-in link has expired: ask for a new one.") from error
     except BadSignature as error:
         raise SignInError("This sign-in link is not valid: ask for a new one.") from error
-    async with sessions() as session, session.begin():
-        used = await session.execute(
-            update(SignInLink)
-            .where(SignInLink.nonce == data["nonce"], SignInLink.used_at.is_(None))
-            .values(used_at=datetime.now(UTC))
-            .returning(SignInLink.email)
-        )
-        if used.first() is None:
-            raise SignInError("This sign-in link was used already: ask for a new one.")
-    viewer = await viewer_for_email(sessions, settings, data["email"])
+    try:
+        async with sessions() as session, session.begin():
+            used = await session.execute(
+                update(SignInLink)
+                .where(SignInLink.nonce == data["nonce"], SignInLink.used_at.is_(None))
+                .values(used_at=datetime.now(UTC))
+                .returning(SignInLink.email)
+            )
+            if used.first() is None:
+                raise SignInError("This sign-in link was used already: ask for a new one.")
+        viewer = await viewer_for_email(sessions, settings, data["email"])
+    except DATABASE_DOWN as error:
+        raise Unavailable("PostgreSQL") from error
     if viewer is None:
         raise SignInError("This address can no longer sign in.")
-    return viewer
+    return viewer.model_copy(update={"session_id": secrets.token_urlsafe(24)})
 
 
 def session_value(settings: Settings, viewer: Viewer) -> str:
-    return _serializer(settings, "consortia.session").dumps(viewer.model_dump())
+    """The signed cookie (or bearer) for `viewer`'s session; a new session if it has none."""
+    data = viewer.model_dump() | {"sid": viewer.session_id or secrets.token_urlsafe(24)}
+    return _serializer(settings, "consortia.session").dumps(data)
 
 
-def current_viewer(request: Request) -> Viewer | None:
-    """The viewer from the session cookie or a bearer header; None when signed out."""
+def _signed_viewer(request: Request) -> Viewer | None:
+    """The viewer the cookie or bearer header names, if its signature and age are good."""
     settings: Settings = request.app.state.services.settings
     value = request.cookies.get(SESSION_COOKIE)
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        value = header[7:].strip()
+    if uses_bearer(request):
+        value = request.headers["authorization"][7:].strip()
     if not value:
         return None
     try:
         data = _serializer(settings, "consortia.session").loads(value, max_age=SESSION_SECONDS)
-        return Viewer.model_validate(data)
-    except (BadSignature, ValueError):
+        return Viewer.model_validate(data | {"session_id": data["sid"]})
+    except (BadSignature, ValidationError, KeyError, TypeError):
         return None
+
+
+async def _is_live(request: Request, viewer: Viewer) -> bool:
+    """Not signed out; a lead's organisation still a member, the coordinator still the one."""
+    services = request.app.state.services
+    if viewer.is_coordinator and viewer.email != normalise_email(
+        services.settings.coordinator_email
+    ):
+        return False
+    revoked = exists().where(RevokedSession.session_id == viewer.session_id)
+    member = exists().where(
+        Organisation.id == viewer.organisation_id, Organisation.status.not_in(GONE)
+    )
+    try:
+        async with services.sessions() as session:
+            row = (await session.execute(select(revoked, member))).one()
+    except DATABASE_DOWN as error:
+        raise Unavailable("PostgreSQL") from error
+    return not row[0] and (viewer.is_coordinator or row[1])
+
+
+async def load_viewer(request: Request) -> None:
+    """Every route's first dependency: the live session's viewer, or None, for
+    `current_viewer`. A database that cannot be reached is a 503, never a signed-out page."""
+    viewer = _signed_viewer(request)
+    if viewer is not None and not await _is_live(request, viewer):
+        viewer = None
+    request.state.viewer = viewer
+
+
+async def end_session(request: Request) -> None:
+    """Sign out: the session's id is revoked, so a kept copy of the cookie or a bearer made
+    from it opens nothing. Ids past their 12 hours are cleared on the way."""
+    viewer = current_viewer(request)
+    if viewer is None or viewer.session_id is None:
+        return
+    now = datetime.now(UTC)
+    row = {"session_id": viewer.session_id, "expires_at": now + timedelta(seconds=SESSION_SECONDS)}
+    try:
+        async with request.app.state.services.sessions() as session, session.begin():
+            await session.execute(insert(RevokedSession).values(row).on_conflict_do_nothing())
+            await session.execute(delete(RevokedSession).where(RevokedSession.expires_at < now))
+    except DATABASE_DOWN as error:
+        raise Unavailable("PostgreSQL") from error
+
+
+def current_viewer(request: Request) -> Viewer | None:
+    """The viewer of a live session (checked by `load_viewer`); None when signed out."""
+    return getattr(request.state, "viewer", None)
 
 
 def uses_bearer(request: Request) -> bool:

@@ -11,6 +11,8 @@ import secrets
 
 from fastapi import HTTPException, Request, Response
 
+from web.security import secure_cookies
+
 COOKIE = "csrf"
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -34,7 +36,7 @@ def csrf_token(request: Request) -> str:
 
 
 def set_csrf_cookie(request: Request, response: Response) -> Response:
-    """Store a token made during this request; secure when the site is served over https."""
+    """Store a token made during this request; `Secure` when PUBLIC_URL is https."""
     token = getattr(request.state, "new_csrf", None)
     if token:
         response.set_cookie(
@@ -42,7 +44,7 @@ def set_csrf_cookie(request: Request, response: Response) -> Response:
             token,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=secure_cookies(request),
             max_age=7 * 24 * 3600,
         )
     return response

@@ -4,16 +4,20 @@ import uuid
 from datetime import timedelta
 
 import aiosmtplib
+import asyncpg
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 from temporalio.worker import Worker
 
 from activities.email import EmailActivities, message_id_for
 from activities.mailer import Mailer
 from activities.store import StoreActivities
-from deploy.mailbox import start_mailbox
+from deploy.mailbox import Mailbox, start_mailbox
 from models.email import SendEmailInput, SendEmailResult, SendEmailsInput, SendEmailsResult
 from models.notice import NoticeInput
 from models.tables import OutboxMessage
@@ -167,3 +171,65 @@ async def test_a_batch_sends_each_message_once_and_its_retry_skips_what_was_sent
         [received] = mailbox.to(m.to)
         assert received["Message-ID"] == message_id_for(m.key)
         assert (await outbox_row(sessions, m.key)).status == "sent"
+
+
+class LosesTheDatabaseOnce(Mailbox):
+    """A relay that, once, accepts a message and then ends the sender's database connection,
+    as a PostgreSQL restart would: between the relay's "250" and the row marked sent."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        self._database_url = database_url
+        self.terminated = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        reply = await super().handle_DATA(server, session, envelope)
+        if not self.terminated:
+            connection = await asyncpg.connect(self._database_url)
+            try:  # the backend holding the outbox row's lock while it sends
+                self.terminated = await connection.fetchval(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND state = 'idle in transaction'"
+                    " AND query ILIKE '%FROM outbox%FOR UPDATE%'"
+                )
+            finally:
+                await connection.close()
+        return reply
+
+
+async def test_a_resend_after_the_database_was_lost_shows_both_attempts(settings, sessions):
+    relay = LosesTheDatabaseOnce(settings.database_url.get_secret_value())
+    controller = Controller(relay, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        smtp = settings.model_copy(update={"smtp_port": controller.port})
+        email = EmailActivities(sessions, Mailer(smtp), smtp)
+        to = f"twice-{uuid.uuid4()}@example.org"
+        message = SendEmailInput(
+            key=f"bid-2:invite:{to}:1",
+            kind="notice",
+            to=to,
+            context={
+                "subject": "You are invited to join a bid",
+                "body": "Improving Futures",
+                "action_url": None,
+                "action_label": None,
+            },
+        )
+        with pytest.raises(Exception) as lost:
+            await ActivityEnvironment().run(email.send_email, message)
+        assert relay.terminated == 1
+        assert not (isinstance(lost.value, ApplicationError) and lost.value.non_retryable)
+        first = await outbox_row(sessions, message.key)
+        assert (first.status, first.attempts) == ("pending", 1), first.last_error
+        assert first.attempted_at is not None and first.last_error
+
+        result = await ActivityEnvironment().run(email.send_email, message)  # Temporal's retry
+    finally:
+        controller.stop()
+    assert not result.already_sent
+    row = await outbox_row(sessions, message.key)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert row.attempted_at >= first.attempted_at
+    # The documented window: the relay got it twice, under one Message-ID a receiver can spot.
+    assert [m["Message-ID"] for m in relay.to(to)] == [message_id_for(message.key)] * 2

@@ -54,23 +54,31 @@ class Up:
     def wait_healthy(self, within: float = 90) -> dict:
         """Until /healthz is green and `consortia up` has printed its summary: the web app can
         answer before `up` has seen it answer, and a Ctrl-C then falls inside the start."""
-        health = self._green(within)
+        health = self.green(within)
         self._wait_for_summary(within)
         return health
 
     def _wait_for_summary(self, within: float) -> None:
+        self.wait_for_line(lambda line: line.startswith("The system is up"), within)
+
+    def wait_for_line(self, wanted, within: float) -> str:
+        """Read its output (kept in `head`) until a line `wanted` accepts; that line."""
+        found: list[str] = []
+
         def read() -> None:
             for line in self.process.stdout:
                 self.head.append(line)
-                if line.startswith("The system is up"):
+                if wanted(line):
+                    found.append(line)
                     return
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         reader.join(within)
-        assert any(line.startswith("The system is up") for line in self.head), "".join(self.head)
+        assert found, "".join(self.head)
+        return found[0]
 
-    def _green(self, within: float) -> dict:
+    def green(self, within: float) -> dict:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.process.stdout.read()

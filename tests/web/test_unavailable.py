@@ -10,10 +10,12 @@ from temporalio.worker import Worker
 
 from activities.task_links import sign_task_link
 from models.bid_answers import InvitationAnswer
+from models.tables import Bid, Opportunity
 from models.task import TaskLink
 from tests.helpers import free_port, wait_until
 from web.actions import update_bid
 from web.app import create_app
+from web.auth import Viewer, session_value
 from web.services import Unavailable
 
 
@@ -98,3 +100,80 @@ async def test_an_answer_the_bid_does_not_take_in_time_is_unavailable_not_a_cras
             rpc_timeout=timedelta(seconds=2),
         )
     await handle.terminate()
+
+
+@workflow.defn(name="BidWorkflow", sandboxed=False)
+class UnreadableBid:
+    """A bid whose `state` query fails, as its input says: the query raises (a bug), answers
+    what is no bid's state (another version's worker), or answers more than Temporal carries."""
+
+    def __init__(self) -> None:
+        self._how = ""
+
+    @workflow.run
+    async def run(self, how: str) -> None:
+        self._how = how
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.query
+    def state(self) -> dict:
+        if self._how == "raises":
+            raise RuntimeError("a bug in the state query")
+        if self._how == "huge":
+            return {"bid_id": "x", "padding": "x" * (5 * 1024 * 1024)}
+        return {"bid_id": 1, "stage": "nowhere"}
+
+
+async def add_read_model_row(sessions, bid_id: str, now: datetime) -> None:
+    """The bid's row as its workflow wrote it before the query broke."""
+    async with sessions() as session, session.begin():
+        session.add(
+            Opportunity(
+                id=bid_id,
+                funder="Big Lottery Fund",
+                title=f"Unreadable {bid_id}",
+                submission_deadline=now + timedelta(days=30),
+                interest_cutoff=now + timedelta(days=7),
+            )
+        )
+        await session.flush()
+        session.add(Bid(id=bid_id, opportunity_id=bid_id, stage="drafting", version=1))
+
+
+async def test_a_bid_whose_state_cannot_be_read_is_try_again_never_a_crash(
+    dev_env, settings, sessions, task_queue
+):
+    """The pages that need the bid's state say try again (503) whatever made its query fail;
+    the coordinator's bid page, which the read model can draw, still shows it."""
+    coordinator = Viewer(email=settings.coordinator_email, role="coordinator")
+    bearer = {"Authorization": f"Bearer {session_value(settings, coordinator)}"}
+    app = create_app(settings.model_copy(update={"temporal_task_queue": task_queue}))
+    app.state.services.use_client(dev_env.client)
+    transport = httpx.ASGITransport(app=app)
+    client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    async with Worker(dev_env.client, task_queue=task_queue, workflows=[UnreadableBid]), client:
+        for how in ("raises", "not-a-state", "huge"):
+            bid_id = f"bid-{how}-{task_queue}"
+            await add_read_model_row(sessions, bid_id, datetime.now(UTC))
+            handle = await dev_env.client.start_workflow(
+                "BidWorkflow", how, id=bid_id, task_queue=task_queue
+            )
+            token = invitation_token(bid_id, settings)
+            for method, url in (
+                ("GET", f"/api/bids/{bid_id}"),
+                ("GET", f"/api/tasks/{token}"),
+                ("POST", f"/api/bids/{bid_id}/actions/cancel"),
+            ):
+                answer = await client.request(method, url, headers=bearer, json={"reason": "x"})
+                assert answer.status_code == 503, (how, url, answer.text)
+                assert "try again" in answer.json()["detail"]
+            for url in (f"/task/{token}", f"/console/bids/{bid_id}"):
+                page = await client.get(url, headers=bearer)
+                assert page.status_code == 503, (how, url)
+                assert "try again" in page.text
+            dashboard = await client.get(f"/dashboard/bids/{bid_id}", headers=bearer)
+            assert dashboard.status_code == 200, (how, dashboard.text)
+            assert f"Unreadable {bid_id}" in dashboard.text
+            assert "cannot be read just now" in dashboard.text
+            await handle.terminate()
+    await app.state.services.engine.dispose()

@@ -8,7 +8,7 @@ path, which scopes them to that one task. The schema is at `/openapi.json`.
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from models.bid import BidState, OutstandingTask
@@ -19,6 +19,17 @@ from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
 from web.bid_list import PAGE_SIZE, list_bids
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
+from web.params import (
+    ActionName,
+    BidId,
+    IdempotencyKey,
+    Limit,
+    Offset,
+    OpportunityId,
+    StageFilter,
+    TaskToken,
+    TextFilter,
+)
 from web.routes.tasks import PageError, answer, read_bid, read_link
 from web.services import ServicesDep
 from web.task_forms import FORMS, WITHDRAW, outstanding_for
@@ -78,11 +89,11 @@ async def bids(
     viewer: ApiViewer,
     services: ServicesDep,
     response: Response,
-    stage: str = "",
-    locality: str = "",
-    funder: str = "",
-    limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    stage: StageFilter = "",
+    locality: TextFilter = "",
+    funder: TextFilter = "",
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
 ) -> list[BidListItem]:
     """The coordinator sees every bid; a lead sees the bids it leads. Open before closed,
     overdue first, then by deadline; a page at a time, and how many match in all in the
@@ -117,7 +128,7 @@ async def bids(
 
 
 @router.get("/bids/{bid_id}", response_model=BidState)
-async def bid(bid_id: str, viewer: ApiViewer, services: ServicesDep) -> BidState:
+async def bid(bid_id: BidId, viewer: ApiViewer, services: ServicesDep) -> BidState:
     """One bid's whole state: for the coordinator and this bid's lead only."""
     try:
         state = await bid_state(await services.temporal(), bid_id)
@@ -139,12 +150,12 @@ def _actions_help() -> str:
 
 @router.post("/bids/{bid_id}/actions/{action}", response_model=Done, description=_actions_help())
 async def act(
-    bid_id: str,
-    action: str,
+    bid_id: BidId,
+    action: ActionName,
     data: Annotated[dict[str, Any], Body()],
     viewer: ApiViewer,
     services: ServicesDep,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Done:
     """A lead's or the coordinator's action (see `ACTIONS`); the body is the Update's input
     without `actor`. The same `Idempotency-Key` twice records once."""
@@ -165,7 +176,7 @@ async def act(
 
 
 @router.get("/tasks/{token}", response_model=TaskView)
-async def task(token: str, services: ServicesDep) -> TaskView:
+async def task(token: TaskToken, services: ServicesDep) -> TaskView:
     """What one task link asks for: the partner's view, scoped by the token."""
     try:
         link = await read_link(services, token)
@@ -182,10 +193,10 @@ async def task(token: str, services: ServicesDep) -> TaskView:
 
 @router.post("/tasks/{token}", response_model=Done)
 async def task_answer(
-    token: str,
+    token: TaskToken,
     data: Annotated[dict[str, str], Body()],
     services: ServicesDep,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Done:
     """Answer the task; the body holds the form's fields (e.g. `{"accept": "yes"}`), and
     `{"action": "withdraw"}` withdraws. No cookie is involved, so no CSRF token either."""
@@ -205,7 +216,7 @@ class Started(BaseModel):
 
 
 @router.post("/opportunities/{opportunity_id}/bids", response_model=Started, status_code=201)
-async def start(opportunity_id: str, viewer: ApiViewer, services: ServicesDep) -> Started:
+async def start(opportunity_id: OpportunityId, viewer: ApiViewer, services: ServicesDep) -> Started:
     """Start the bid for an opportunity: the coordinator, or a full member willing to lead."""
     if not await may_start(services.sessions, viewer):
         raise HTTPException(403, NOT_A_LEAD)

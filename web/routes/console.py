@@ -5,10 +5,9 @@ Each form goes through `perform`, which checks the role and sends the bid's Upda
 """
 
 import secrets
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -19,6 +18,7 @@ from web.bid_list import list_bids
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.form_data import action_data
+from web.params import ActionName, AttachmentId, BidId, Notice, Offset, OpportunityId
 from web.queries import attachment, attachments_of, lead_of, open_opportunities
 from web.routes.tasks import errors_text
 from web.services import ServicesDep
@@ -31,8 +31,8 @@ router = APIRouter(tags=["console"])
 async def console(
     request: Request,
     services: ServicesDep,
-    started: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    started: Notice = None,
+    offset: Offset = 0,
 ) -> Response:
     viewer = current_viewer(request)
     if viewer is None:
@@ -50,10 +50,10 @@ async def console(
 @router.get("/console/bids/{bid_id}", include_in_schema=False)
 async def console_bid(
     request: Request,
-    bid_id: str,
+    bid_id: BidId,
     viewer: ViewerDep,
     services: ServicesDep,
-    done: str | None = None,
+    done: Notice = None,
 ) -> Response:
     try:
         state = await bid_state(await services.temporal(), bid_id)
@@ -79,8 +79,8 @@ async def console_bid(
 @router.post("/console/bids/{bid_id}/{action}", include_in_schema=False)
 async def console_action(
     request: Request,
-    bid_id: str,
-    action: str,
+    bid_id: BidId,
+    action: ActionName,
     viewer: ViewerDep,
     services: ServicesDep,
 ) -> Response:
@@ -107,7 +107,7 @@ async def console_action(
 
 @router.post("/console/opportunities/{opportunity_id}/start", include_in_schema=False)
 async def console_start(
-    request: Request, opportunity_id: str, viewer: ViewerDep, services: ServicesDep
+    request: Request, opportunity_id: OpportunityId, viewer: ViewerDep, services: ServicesDep
 ) -> Response:
     """Start the bid for an opportunity: its notice then goes to the matching members, the
     lead's organisation among them, who answers "we would like to lead"."""
@@ -132,7 +132,11 @@ async def console_start(
 
 @router.get("/console/bids/{bid_id}/attachments/{attachment_id}", include_in_schema=False)
 async def download(
-    request: Request, bid_id: str, attachment_id: int, viewer: ViewerDep, services: ServicesDep
+    request: Request,
+    bid_id: BidId,
+    attachment_id: AttachmentId,
+    viewer: ViewerDep,
+    services: ServicesDep,
 ) -> Response:
     """A file a partner uploaded: for the coordinator and this bid's lead only."""
     lead = await lead_of(services.sessions, bid_id)

@@ -1,9 +1,8 @@
 """The coordinator's dashboard: every bid at a glance, one bid's page, and the framework."""
 
 import secrets
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from models.framework import load_framework
@@ -12,8 +11,9 @@ from web.auth import CoordinatorDep
 from web.bid_list import list_bids
 from web.charts import bar_chart, column_chart
 from web.framework_figures import framework_page
+from web.params import BidId, Notice, Offset, StageFilter, TextFilter
 from web.queries import attachments_of, bid_detail, filter_options
-from web.services import ServicesDep
+from web.services import ServicesDep, Unavailable
 from web.templating import message, render
 
 router = APIRouter(tags=["dashboard"])
@@ -24,10 +24,10 @@ async def dashboard(
     request: Request,
     viewer: CoordinatorDep,
     services: ServicesDep,
-    stage: str = "",
-    locality: str = "",
-    funder: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    stage: StageFilter = "",
+    locality: TextFilter = "",
+    funder: TextFilter = "",
+    offset: Offset = 0,
 ) -> Response:
     now = await services.now()
     page = await list_bids(services.sessions, stage, locality, funder, now=now, offset=offset)
@@ -39,18 +39,21 @@ async def dashboard(
 @router.get("/dashboard/bids/{bid_id}", include_in_schema=False)
 async def dashboard_bid(
     request: Request,
-    bid_id: str,
+    bid_id: BidId,
     viewer: CoordinatorDep,
     services: ServicesDep,
-    done: str | None = None,
+    done: Notice = None,
 ) -> Response:
     detail = await bid_detail(services.sessions, bid_id, await services.now())
     if detail is None:
         return message(request, "No such bid", f"There is no bid '{bid_id}'.", 404)
+    state, unreadable = None, False
     try:
         state = await bid_state(await services.temporal(), bid_id)
     except BidNotFound:
-        state = None  # finished: the read model and the audit log still tell its story
+        pass  # finished: the read model and the audit log still tell its story
+    except Unavailable:
+        unreadable = True  # the read model still tells it; only the actions wait
     ui = services.settings.temporal_ui_url
     namespace = services.settings.temporal_namespace
     return render(
@@ -60,6 +63,7 @@ async def dashboard_bid(
             "d": detail,
             "state": state,
             "done": done,
+            "unreadable": unreadable,
             "temporal_url": f"{ui.rstrip('/')}/namespaces/{namespace}/workflows/{bid_id}"
             if ui
             else None,

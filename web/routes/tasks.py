@@ -20,6 +20,7 @@ from models.tables import Attachment
 from models.task import TaskLink
 from web.actions import ActionRefused, BidNotFound, bid_state, update_bid
 from web.csrf import verify_csrf
+from web.params import TaskToken
 from web.services import Services, ServicesDep
 from web.task_forms import (
     FORMS,
@@ -34,7 +35,6 @@ from web.task_forms import (
 from web.templating import message, render
 
 router = APIRouter(tags=["task pages"])
-FORM_ALLOWANCE = 256 * 1024  # the text fields around an attachment
 
 
 class PageError(Exception):
@@ -68,7 +68,7 @@ def errors_text(error: ValidationError) -> str:
 
 @router.get("/task/{token}", include_in_schema=False)
 async def task_page(
-    request: Request, token: str, services: ServicesDep, done: bool = False
+    request: Request, token: TaskToken, services: ServicesDep, done: bool = False
 ) -> Response:
     try:
         link = await read_link(services, token)
@@ -101,10 +101,7 @@ def task_context(link: TaskLink, state: BidState, token: str, done: bool, now: d
 
 
 @router.post("/task/{token}", include_in_schema=False)
-async def task_answer(request: Request, token: str, services: ServicesDep) -> Response:
-    if int(request.headers.get("content-length") or 0) > MAX_ATTACHMENT_BYTES + FORM_ALLOWANCE:
-        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        return message(request, "This file is too large", f"Attach at most {limit} MB.", 413)
+async def task_answer(request: Request, token: TaskToken, services: ServicesDep) -> Response:
     await verify_csrf(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
