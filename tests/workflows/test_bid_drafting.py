@@ -16,6 +16,7 @@ from tests.workflows.bid_steps import (
     write_and_approve,
 )
 from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
+from tests.workflows.test_bid_early_stages import escalated
 
 
 def body_of(mailbox, address: str, subject_part: str) -> list[str]:
@@ -45,10 +46,31 @@ async def test_a_partner_who_withdraws_mid_drafting_has_its_sections_reassigned_
             "they have withdrawn" in body_of(mailbox, bid.email("alpha"), "Write the 'delivery'")[0]
         )
         await write_and_approve(bid, {"summary": "beta", "delivery": "alpha"})
+        # One partner left where the notice asks for two: the agreement waits, the lead and
+        # the coordinator are told, and the lead invites another member.
+        stuck = await escalated(bid, "below_minimum")
+        assert stuck.options == ["abandon"]  # the notice does not allow fewer partners
+        assert "The consortium has 1 partners; the notice asks for 2" in stuck.reason
+        for address in (bid.email("alpha"), bid.coordinator):
+            await wait_until(
+                lambda a=address: any("below minimum is stuck" in s for s in subjects(mailbox, a))
+            )
+        assert (await bid.state()).agreement is None
+        await bid.handle.execute_update(
+            "invite_partners",
+            a.Invitations(actor=bid.org("alpha"), organisation_ids=[bid.org("delta")]),
+        )
+        await bid.handle.execute_update(
+            "answer_invitation", a.InvitationAnswer(actor=bid.org("delta"), accept=True)
+        )
         state = await bid.reach("agreement")
-    assert state.agreement.parties == [bid.org("alpha"), bid.org("beta")]
+    assert state.agreement.parties == [bid.org("alpha"), bid.org("beta"), bid.org("delta")]
     assert "Gamma Trust" not in state.agreement.text
     assert any("Gamma Trust has withdrawn" in s for s in subjects(mailbox, bid.email("alpha")))
+    [news] = [
+        m for m in mailbox.to(bid.coordinator) if "Gamma Trust has withdrawn" in str(m["Subject"])
+    ]
+    assert "the notice asks for 2" in news.get_body(("plain",)).get_content()
 
 
 async def test_a_returned_contribution_goes_back_with_comments_and_its_resubmission_is_approved(
@@ -103,7 +125,7 @@ async def test_a_returned_contribution_goes_back_with_comments_and_its_resubmiss
     assert rows[0].review_comments == "Add the outcomes you will measure"
 
 
-async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_and_coordinator(
+async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_with_its_choices(
     time_skipping_env, settings, sessions, mailbox, task_queue
 ):
     env = time_skipping_env
@@ -116,12 +138,35 @@ async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_and_coord
         reminders = [s for s in subjects(mailbox, bid.email("beta")) if s.startswith("Reminder")]
         assert len(reminders) == 2, subjects(mailbox, bid.email("beta"))
         await env.sleep(days(1))
+        # The lead can act on a partner's section (more time, or another writer): it hears;
+        # the coordinator sees it on the dashboard (the summary's overdue list).
         overdue = "Needs your decision: Write the 'summary' section is overdue"
-        for address in (bid.email("alpha"), bid.coordinator):
-            await wait_until(lambda a=address: any(overdue in s for s in subjects(mailbox, a)))
+        await wait_until(lambda: any(overdue in s for s in subjects(mailbox, bid.email("alpha"))))
+        [letter] = [m for m in mailbox.to(bid.email("alpha")) if overdue in str(m["Subject"])]
+        assert "give more time, or give the section to someone else" in letter.get_body(
+            ("plain",)
+        ).get_content().replace("\r\n", " ")
+        assert not any(overdue in s for s in subjects(mailbox, bid.coordinator))
         state = await bid.state()
-    assert any(e.action == "task_overdue" and e.detail["key"] == "summary" for e in state.timeline)
+        summary = await bid.handle.execute_update(
+            "extend_task",
+            a.TaskExtension(
+                actor=bid.org("alpha"),
+                task="section:summary",
+                until=state.sections["summary"].due + days(5),
+            ),
+        )
+    assert any(
+        e.action == "task_overdue" and e.detail["task"] == "section:summary" for e in state.timeline
+    )
+    [late] = [t for t in state.schedule.values() if t.overdue]
+    assert (late.id, late.escalate_to, late.options) == (
+        "section:summary",
+        "lead",
+        ["extend", "reassign"],
+    )
     assert state.sections["summary"].status == "assigned"  # still owed: the lead decides
+    assert summary["overdue"] == []  # given more time, it is no longer overdue
 
 
 async def test_the_local_authority_returns_the_bid_to_drafting_and_then_approves(

@@ -3,14 +3,13 @@
 import asyncio
 
 from sqlalchemy import func, select
-from temporalio.worker import Worker
 
 from models import bid_answers as a
 from models.tables import OutboxMessage
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, PLAN, assign, to_drafting
 from tests.workflows.bid_support import bid_worker, start_bid, subjects
-from worker import WORKFLOWS, activities_for
+from worker import build_worker
 
 
 async def test_a_restarted_worker_loses_no_answer_and_sends_no_email_twice(
@@ -19,12 +18,8 @@ async def test_a_restarted_worker_loses_no_answer_and_sends_no_email_twice(
     # The dev server, as in production: the stopped worker's sticky queue times out and the
     # workflow moves to the new worker.
     env = dev_env
-    first = Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=WORKFLOWS,
-        activities=activities_for(settings, sessions),
-    )
+    # Built as `python worker.py` builds it: stopping it lets the e-mails in hand finish.
+    first = build_worker(env.client, settings, sessions, task_queue)
     async with first:
         bid = await start_bid(env, sessions, task_queue, MEMBERS)
         await to_drafting(bid)
@@ -64,7 +59,11 @@ async def test_a_restarted_worker_loses_no_answer_and_sends_no_email_twice(
         (bid.email("alpha"), "You lead this bid"),
         (bid.coordinator, "Bid or no bid?"),
     ):
-        assert sum(subject in s for s in subjects(mailbox, address)) == 1, (address, subject)
+        assert sum(subject in s for s in subjects(mailbox, address)) == 1, (
+            address,
+            subject,
+            subjects(mailbox, address),
+        )
     async with sessions() as session:
         sent = await session.scalar(
             select(func.count()).where(OutboxMessage.bid_id == bid.handle.id)

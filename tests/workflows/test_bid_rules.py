@@ -70,7 +70,7 @@ def test_outstanding_tasks_say_who_owes_what_and_the_summary_caps_them():
     assert len(tasks) == 60 and {t.kind for t in tasks} == {"expression_of_interest"}
     assert tasks[0].due == NOW + timedelta(days=7)
     brief = summary(state)
-    assert (len(brief["outstanding"]), brief["outstanding_count"]) == (50, 60)
+    assert (len(brief.outstanding), brief.outstanding_count) == (50, 60)
     state.stage, state.lead_id = "partner_signup", "m0"
     state.partners = {
         "m1": PartnerState(organisation_id="m1", name="m1", email="m1@x", status="invited"),

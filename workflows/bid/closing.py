@@ -120,9 +120,7 @@ class ClosingStages:
         heading = {
             "no_go": "We will not bid",
             "lapsed": "The bid lapsed",
-            "abandoned": "The bid was abandoned",
-            "cancelled": "The bid was cancelled",
-        }[closed.stage]
+        }.get(closed.stage, f"The bid is {closed.stage.replace('_', ' ')}")
         fx.mail("closed", [fx.letter("closed", e, heading, closed.reason) for e in fx.everyone()])
 
     # --- its Updates ----------------------------------------------------------------------

@@ -51,7 +51,7 @@ class Escalations:
         )
         fx.record("system", "escalated", stage=stage, reason=reason, options=options)
         await fx.save()
-        heading = f"The bid is stuck at {stage.replace('_', ' ')}"
+        heading = f"{stage.replace('_', ' ')} is stuck"
         letters = [
             fx.letter(
                 f"escalation-{round}",
@@ -104,10 +104,15 @@ class Escalations:
             ]
             address = s.lead_email() if to == "lead" else s.coordinator_email
             step = f"overdue-{mine[0].id}-{mine[0].round}-{len(mine)}-{workflow.now():%Y%m%d%H%M}"
+            heading = (
+                f"{mine[0].heading} is overdue"
+                if len(mine) == 1
+                else f"{len(mine)} tasks are overdue"
+            )
             letter = fx.letter(
                 step,
                 address,
-                f"{len(mine)} task{'s are' if len(mine) > 1 else ' is'} overdue",
+                heading,
                 " ".join(lines),
                 kind="bid_escalation",
                 options="; ".join(t.id for t in mine),

@@ -57,9 +57,10 @@ class LeadStage:
         s, org = self.state, input.organisation_id
         member = s.members[org]
         top = s.candidates[0].organisation_id if s.candidates else None
+        overrides = top is not None and org != top
         s.lead_id = org
         s.lead_choice = LeadChoiceRecord(
-            organisation_id=org, reason=input.reason, overrides_ranking=org != top
+            organisation_id=org, reason=input.reason, overrides_ranking=overrides
         )
         s.partners[org] = PartnerState(
             organisation_id=org, name=member.name, email=member.email, status="lead"
@@ -70,7 +71,7 @@ class LeadStage:
             "lead_confirmed",
             org,
             reason=input.reason,
-            overrides_ranking=org != top,
+            overrides_ranking=overrides,
             ranked_first=top,
         )
         letter = self.fx.letter(

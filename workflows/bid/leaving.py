@@ -41,9 +41,7 @@ class Leaving:
             if section.assigned_to == org and section.status != "approved":
                 section.status = "assigned"
                 due = max(section.due or workflow.now(), workflow.now() + timedelta(days=2))
-                note = (
-                    f"It was {partner.name}'s, who {WORDS[status].removesuffix(' from the bid')}."
-                )
+                note = f"It was {partner.name}'s; they have {status}."
                 self.drafting.assign(key, s.lead_id or "", due, "system", note)
         if s.agreement is not None and org in s.agreement.parties:
             self.agreement_stale = True

@@ -2,8 +2,9 @@
 
 `check` refuses, with a reason a person understands, before anything is recorded: the
 Update's own `check_*` (is the bid at that stage, is it a duplicate, is it late), then who
-may send it (from the table in `models/bid_updates.py`). The workflow runs it as each Update's validator, and again in the handler (two
-answers can arrive in one batch, each validated before the other is applied).
+may send it (from the table in `models/bid_updates.py`). The workflow runs it as each
+Update's validator, and again in the handler (two answers can arrive in one batch, each
+validated before the other is applied).
 """
 
 from collections.abc import Callable
@@ -102,7 +103,7 @@ def check_lead_choice(state: BidState, input: a.LeadChoice, now: datetime) -> No
     if member is None or member.status != "full":
         raise Refused(f"{input.organisation_id} is not a full member who received this notice.")
     top = state.candidates[0].organisation_id if state.candidates else None
-    if input.organisation_id != top and not input.reason.strip():
+    if top is not None and input.organisation_id != top and not input.reason.strip():
         raise Refused("Say why you chose this lead over the ranking's first choice.")
 
 
