@@ -82,7 +82,9 @@ def classify(error: Exception, inputs: tuple) -> ApplicationError | None:
 
 
 def _refused_by_database(error: DBAPIError, code: str, inputs: tuple) -> ApplicationError:
-    source = error.orig.__cause__ or error.orig  # the driver's own error, with the details
+    source = (
+        error.orig and error.orig.__cause__
+    ) or error.orig  # the driver's own error, with the details
     overflow = _caused_by(error, OverflowError)  # the driver's check of an integer's range
     if overflow:
         code = "22003"
@@ -140,6 +142,6 @@ def describe(error: BaseException) -> str:
     """One line for a log or an outbox row: the error's kind and the driver's words, without
     the SQL statement and its parameters that SQLAlchemy appends."""
     if isinstance(error, DBAPIError):
-        source = error.orig.__cause__ or error.orig
+        source = (error.orig and error.orig.__cause__) or error.orig
         return f"{type(source).__name__}: {str(source).splitlines()[0] if str(source) else ''}"
     return f"{type(error).__name__}: {error}"

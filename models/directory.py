@@ -81,6 +81,9 @@ def matches(member: MemberMatch, wanted: MatchInput) -> bool:
     return theme_ok and locality_ok
 
 
+SEARCHED_BY_DEFAULT: tuple[MemberStatus, ...] = ("full", "associate")
+
+
 class DirectorySearch(BaseModel):
     """The coordinator's search of the directory; every criterion left empty matches all."""
 
@@ -88,7 +91,7 @@ class DirectorySearch(BaseModel):
     locality: str | None = None
     size: SizeBand | None = None
     willing_to_lead: bool | None = None
-    statuses: list[MemberStatus] = Field(default_factory=lambda: ["full", "associate"])
+    statuses: list[MemberStatus] = Field(default_factory=lambda: list(SEARCHED_BY_DEFAULT))
     name: str | None = None  # part of the name, any case
 
 

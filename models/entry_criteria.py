@@ -6,6 +6,7 @@ the CLI the real date), so the same proforma always gets the same answer.
 
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
 
 from models.framework import EntryCriterion, Framework
 from models.membership import Assessment, MissingItem, Proforma, static_problems
@@ -106,6 +107,7 @@ def assess(proforma: Proforma, framework: Framework, today: date) -> Assessment:
             met.append(criterion.key)
         else:
             missing.append(_missing(criterion, framework))
+    outcome: Literal["full", "associate", "signposted"]
     if not missing:
         outcome = "full"
     elif all(item.level == "full" for item in missing):

@@ -71,7 +71,7 @@ class MembershipSteps:
         live = {t.key for t in all_timers(s, self.framework)}
         s.fired = [key for key in s.fired if key in live]
         await self._save()
-        detail = {"outcome": assessment.outcome, "previous": previous}
+        detail: dict[str, object] = {"outcome": assessment.outcome, "previous": previous}
         detail["missing"] = [m.key for m in assessment.missing]
         await self._audit(action, s.proforma.contacts[0].email, detail)
         if action == "proforma_updated":

@@ -41,7 +41,7 @@ class AgreementStage:
             self._ask_for_signatures()
             while not await fx.wait(self._signed_or_stale, lambda: s.deadlines.signatures):
                 a = s.agreement
-                assert a is not None
+                assert a is not None and s.deadlines.signatures is not None
                 unsigned = [s.name_of(p) for p in a.parties if p not in a.signatures]
                 reason = f"Not signed by {when(s.deadlines.signatures)}: {', '.join(unsigned)}."
                 await self.escalations.stuck(

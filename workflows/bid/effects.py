@@ -7,7 +7,7 @@ workflow task that runs twice (a lost completion) writes the same audit rows, ne
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -92,11 +92,11 @@ class Effects:
             STORE.run_local(BidStoreActivities.save_bid, snapshot(self.state)),
         )
 
-    async def store(self, what: str, write: Coroutine[Any, Any, Any]) -> None:
+    async def store(self, what: str, write: Awaitable[Any]) -> None:
         """Another read-model write (a contribution, a signature), safe to repeat."""
         await self._guarded(what, write)
 
-    async def _guarded(self, what: str, write: Coroutine[Any, Any, Any]) -> None:
+    async def _guarded(self, what: str, write: Awaitable[Any]) -> None:
         """A data error (a value the database refuses) is not retried: the bid goes on, and
         the coordinator hears what could not be saved. Infrastructure errors retry inside."""
         try:
