@@ -195,6 +195,17 @@ async def _circulated(bid: Bid) -> bool:
     return any(e.action == "notice_circulated" for e in state.timeline)
 
 
+async def escalated(bid: Bid, stage: str):
+    """The bid's open escalation at `stage`, once it is raised."""
+
+    async def open_escalation() -> bool:
+        state = await bid.state()
+        return state.escalation is not None and state.escalation.stage == stage
+
+    await wait_until(open_escalation)
+    return (await bid.state()).escalation
+
+
 def subjects(mailbox, address: str) -> list[str]:
     return [str(m["Subject"]).strip() for m in mailbox.to(address)]
 

@@ -15,8 +15,14 @@ from tests.workflows.bid_steps import (
     to_drafting,
     write_and_approve,
 )
-from tests.workflows.bid_support import bid_worker, days, start_bid, subjects
-from tests.workflows.test_bid_early_stages import escalated
+from tests.workflows.bid_support import (
+    bid_worker,
+    days,
+    escalated,
+    keep_history,
+    start_bid,
+    subjects,
+)
 
 
 def body_of(mailbox, address: str, subject_part: str) -> list[str]:
@@ -64,6 +70,7 @@ async def test_a_partner_who_withdraws_mid_drafting_has_its_sections_reassigned_
             "answer_invitation", a.InvitationAnswer(actor=bid.org("delta"), accept=True)
         )
         state = await bid.reach("agreement")
+        await keep_history(env, bid.handle.id, "bid_below_minimum")
     assert state.agreement.parties == [bid.org("alpha"), bid.org("beta"), bid.org("delta")]
     assert "Gamma Trust" not in state.agreement.text
     assert any("Gamma Trust has withdrawn" in s for s in subjects(mailbox, bid.email("alpha")))
@@ -148,6 +155,7 @@ async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_with_its_
         ).get_content().replace("\r\n", " ")
         assert not any(overdue in s for s in subjects(mailbox, bid.coordinator))
         state = await bid.state()
+        await keep_history(env, bid.handle.id, "bid_overdue_escalated")
         summary = await bid.handle.execute_update(
             "extend_task",
             a.TaskExtension(
@@ -206,3 +214,43 @@ async def test_the_local_authority_returns_the_bid_to_drafting_and_then_approves
         )
         await bid.reach("submission")
     assert len([s for s in subjects(mailbox, bid.local_authority) if "Sign off the bid" in s]) == 2
+
+
+async def test_the_local_authority_returns_chosen_sections_each_with_its_own_comment(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    plan = {"summary": "beta", "delivery": "gamma", "budget": "beta"}
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS, sections=tuple(plan))
+        await to_drafting(bid)
+        await assign(bid, env, plan)
+        await write_and_approve(bid, plan)
+        await bid.reach("agreement")
+        await sign_all(bid, env)
+        await bid.reach("la_signoff")
+        await bid.handle.execute_update(
+            "local_authority_decision",
+            a.LocalAuthorityDecision(
+                actor="local-authority",
+                approve=False,
+                returns=[
+                    a.SectionReturn(section="budget", comment="Show the management fee"),
+                    a.SectionReturn(section="delivery", comment="Name the safeguarding lead"),
+                ],
+            ),
+        )
+        state = await bid.reach("drafting")
+        await keep_history(env, bid.handle.id, "bid_la_returned")
+    assert {k: s.status for k, s in state.sections.items()} == {
+        "summary": "approved",
+        "delivery": "returned",
+        "budget": "returned",
+    }
+    await wait_until(lambda: len(body_of(mailbox, bid.email("beta"), "Write the 'budget'")) == 2)
+    await wait_until(lambda: len(body_of(mailbox, bid.email("gamma"), "Write the 'delivery'")) == 2)
+    budget = body_of(mailbox, bid.email("beta"), "Write the 'budget'")[1]
+    delivery = body_of(mailbox, bid.email("gamma"), "Write the 'delivery'")[1]
+    assert "Show the management fee" in budget and "safeguarding" not in budget
+    assert "Name the safeguarding lead" in delivery and "management fee" not in delivery
+    assert len(body_of(mailbox, bid.email("beta"), "Write the 'summary'")) == 1  # not returned

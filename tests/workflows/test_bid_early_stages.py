@@ -8,19 +8,11 @@ from tests.workflows.bid_support import (
     audit_actions,
     bid_worker,
     days,
+    escalated,
     keep_history,
     start_bid,
     subjects,
 )
-
-
-async def escalated(bid, stage: str):
-    async def open_escalation() -> bool:
-        state = await bid.state()
-        return state.escalation is not None and state.escalation.stage == stage
-
-    await wait_until(open_escalation)
-    return (await bid.state()).escalation
 
 
 async def test_no_expression_of_interest_escalates_and_the_coordinator_abandons(

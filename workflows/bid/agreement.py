@@ -33,7 +33,6 @@ class AgreementStage:
 
     async def sign(self) -> None:
         s, fx = self.state, self.fx
-        fx.set_stage("agreement")
         while True:
             self.leaving.agreement_stale = False
             if await self._new_version():
@@ -79,6 +78,7 @@ class AgreementStage:
         )
         s.deadlines.agreement_comments = comment_until
         s.deadlines.signatures = comment_until + t.signing_window
+        fx.set_stage("agreement")  # with its text: no page shows the stage without it
         fx.record("system", "agreement_generated", version=version, version_hash=doc.version_hash)
         await fx.save()
         letters = [

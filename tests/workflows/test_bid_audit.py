@@ -1,0 +1,71 @@
+"""The audit log says what the bid recorded, no more and no less, even when a workflow task
+runs twice: its rows are keyed by what caused them (the Update's id) and written once the
+task is committed, in the bid's own order (`seq`)."""
+
+import asyncio
+
+from sqlalchemy import select
+from temporalio.api.enums.v1 import EventType
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from models import bid_answers as a
+from models.tables import AuditEntry
+from tests.helpers import wait_until
+from tests.workflows.bid_steps import MEMBERS
+from tests.workflows.bid_support import start_bid
+from tests.workflows.lost_completion import LoseOneCompletion
+from worker import WORKFLOWS, activities_for
+
+
+async def audit_rows(sessions, bid_id: str) -> list[AuditEntry]:
+    async with sessions() as session:
+        query = select(AuditEntry).where(AuditEntry.bid_id == bid_id).order_by(AuditEntry.seq)
+        return list((await session.scalars(query)).all())
+
+
+async def test_answers_whose_task_ran_twice_are_audited_once_as_the_bid_recorded_them(
+    dev_env, settings, sessions, mailbox, task_queue
+):
+    env = dev_env
+    runner = SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "tests.workflows.lost_completion"
+        )
+    )
+    worker = Worker(
+        env.client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=activities_for(settings, sessions),
+        interceptors=[LoseOneCompletion()],
+        workflow_runner=runner,
+    )
+    async with worker:
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        # Two answers at once: the first tasks that take them are each lost once, and the
+        # bid takes them again (perhaps in another order).
+        await asyncio.gather(
+            bid.handle.execute_update(
+                "express_interest", a.ExpressionOfInterest(actor=bid.org("alpha"), answer="lead")
+            ),
+            bid.handle.execute_update(
+                "express_interest",
+                a.ExpressionOfInterest(actor=bid.org("beta"), answer="partner"),
+            ),
+        )
+        state = await bid.state()
+        timeline = [(e.key, e.action, e.organisation_id, e.at) for e in state.timeline]
+
+        async def all_written() -> bool:
+            return len(await audit_rows(sessions, bid.handle.id)) >= len(timeline)
+
+        await wait_until(all_written)
+        await asyncio.sleep(1)  # nothing more arrives
+        rows = await audit_rows(sessions, bid.handle.id)
+        events = [e.event_type async for e in bid.handle.fetch_history_events()]
+        await bid.handle.terminate("the test is over")
+    assert events.count(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) >= 1  # it did run twice
+    assert [(r.key, r.action, r.organisation_id, r.at) for r in rows] == timeline
+    assert [r.seq for r in rows] == list(range(1, len(timeline) + 1))
+    assert sum(r.action == "expressed_interest" for r in rows) == 2
