@@ -80,7 +80,8 @@ async def test_an_organisation_that_left_sees_only_that_it_has(
         a.RemovePartner(actor=bid.org("alpha"), organisation_id=bid.org("gamma")),
     )
     partner = web.as_partner()
-    for token, how in [(t, "withdrew from") for t in beta] + [(t, "was removed from") for t in gamma]:
+    left = [(t, "withdrew from") for t in beta] + [(t, "was removed from") for t in gamma]
+    for token, how in left:
         page = await partner.get(f"/task/{token}")
         assert page.status_code == 410
         assert "You are no longer part of this bid" in page.text and how in page.text
