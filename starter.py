@@ -16,6 +16,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models import bid_answers as answers
 from models.bid import BidInput, BidState
+from models.limits import BidId, checked, one_line
 from models.opportunity import OpportunityNotice
 from settings import SettingMissing, Settings
 from workflows import search_attributes as sa
@@ -78,9 +79,12 @@ async def start_bid(client: Client, input: BidInput, task_queue: str) -> Workflo
     )
 
 
-async def send_answer(client: Client, bid_id: str, update: str, payload: dict) -> dict[str, Any]:
-    """Send one answer (validated here first); returns the bid's new summary. A refused
-    answer raises `WorkflowUpdateFailedError`, whose cause says why."""
+async def send_answer(
+    client: Client, bid_id: str, update: str, payload: dict | answers.Answer
+) -> dict[str, Any]:
+    """Send one answer (validated here first; an answer model is taken as it is); returns the
+    bid's new summary. A refused answer raises `WorkflowUpdateFailedError`, whose cause says
+    why."""
     method, model = UPDATES[update]
     answer = model.model_validate(payload)
     handle = client.get_workflow_handle_for(BidWorkflow.run, bid_id)
@@ -119,12 +123,15 @@ AS_JSON = typer.Option(False, "--json", help="Print JSON, for scripts.")
 
 
 def _read(payload: str) -> Any:
-    if payload == "-":
-        text = sys.stdin.read()
-    elif payload.startswith("@"):
-        text = Path(payload[1:]).read_text()
-    else:
-        text = payload
+    try:
+        if payload == "-":
+            text = sys.stdin.read()
+        elif payload.startswith("@"):
+            text = Path(payload[1:]).read_text()
+        else:
+            text = payload
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read {payload}: {error}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -146,14 +153,22 @@ def _run(work: Callable[[Client], Any]) -> Any:
         cause = refused.cause
         _fail(getattr(cause, "message", None) or str(cause or refused))
     except ValidationError as error:
-        _fail(str(error))
+        _fail(one_line(error))
 
 
 def _notice(payload: str) -> OpportunityNotice:
+    """The notice, checked before anything starts: a bad one is one line naming the field."""
     try:
         return OpportunityNotice.model_validate(_read(payload))
     except ValidationError as error:
-        return _fail(str(error))
+        return _fail(f"the notice is not valid: {one_line(error)}")
+
+
+def _answer(update: str, payload: str) -> answers.Answer:
+    try:
+        return UPDATES[update][1].model_validate(_read(payload))
+    except ValidationError as error:
+        return _fail(f"the answer is not valid: {one_line(error)}")
 
 
 @bid_app.command("opportunity")
@@ -170,6 +185,11 @@ def start(
 ) -> None:
     """Start a bid on an opportunity notice: it is circulated to the matching members."""
     notice, settings = _notice(payload), Settings()
+    if bid_id is not None:
+        try:
+            bid_id = checked("bid_id", BidId, bid_id)
+        except ValidationError as error:
+            _fail(one_line(error))
     input = BidInput(
         bid_id=bid_id or f"bid-{notice.id}-{uuid.uuid4().hex[:6]}",
         notice=notice,
@@ -189,7 +209,8 @@ def answer(
     """Send a human answer (or a coordinator override) to a bid."""
     if update not in UPDATES:
         _fail(f"unknown answer {update!r}; one of: {', '.join(UPDATES)}")
-    summary = _run(lambda client: send_answer(client, bid_id, update, _read(payload)))
+    checked_answer = _answer(update, payload)
+    summary = _run(lambda client: send_answer(client, bid_id, update, checked_answer))
     if as_json:
         typer.echo(json.dumps(summary, indent=2, default=str))
     else:
