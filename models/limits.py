@@ -163,7 +163,12 @@ LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT), MULTI_LINE, N
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)
 ]
-Currency = Annotated[str, StringConstraints(max_length=3), AfterValidator(_currency)]
+# "gbp" is read as GBP: a bid started before this check with a code in lower case still loads.
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, max_length=3),
+    AfterValidator(_currency),
+]
 # A sum of money, as Numeric(14, 2) holds it: whole pence, not negative, finite.
 Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=2, allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1900, le=2100)]  # a year in a track record

@@ -202,7 +202,11 @@ def test_a_currency_is_three_capital_letters(code):
     assert checked("field", Currency, code) == code
 
 
-@pytest.mark.parametrize("code", ["<s>", "gbp", "GB", "GBPX", "G\x00P", "£££"])
+def test_a_currency_in_lower_case_is_read_in_capitals():
+    assert checked("field", Currency, " gbp ") == "GBP"
+
+
+@pytest.mark.parametrize("code", ["<s>", "GB", "GBPX", "G\x00P", "£££", "1GB"])
 def test_anything_else_is_not_a_currency(code):
     message = refusal(Currency, code)
     assert "three capital letters" in message or "at most 3 characters" in message
