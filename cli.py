@@ -5,9 +5,11 @@ import sys
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 import database
 from members import member_app
+from models.limits import one_line
 from settings import SettingMissing, Settings
 from starter import bid_app
 
@@ -66,7 +68,8 @@ def main() -> None:
     """The console script. It leaves with `os._exit` once the command is done: a normal
     interpreter shutdown can abort (SIGABRT, "PyGILState_Release") while the Temporal SDK's
     Rust threads still hold Python thread state. Output is flushed first; `consortia up`
-    has stopped its services by then."""
+    has stopped its services by then. Input out of bounds ends it with one line, never a
+    traceback."""
     try:
         app(standalone_mode=True)
         code: object = 0
@@ -74,6 +77,8 @@ def main() -> None:
         code = exit.code
     except SettingMissing as missing:
         code = f"error: {missing}"
+    except ValidationError as error:  # input a command did not check itself: one line still
+        code = f"error: {one_line(error)}"
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1

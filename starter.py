@@ -14,8 +14,10 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from models import bid_answers as answers
 from models.bid import BidInput, BidState
 from models.bid_updates import BID_UPDATES, BidUpdate
+from models.limits import BidId, checked, one_line
 from models.opportunity import OpportunityNotice
 from settings import SettingMissing, Settings
 from workflows import search_attributes as sa
@@ -59,9 +61,12 @@ async def start_bid(client: Client, input: BidInput, task_queue: str) -> Workflo
     )
 
 
-async def send_answer(client: Client, bid_id: str, update: str, payload: dict) -> BaseModel:
-    """Send one answer (validated here first); returns the bid's new summary. A refused
-    answer raises `WorkflowUpdateFailedError`, whose cause says why."""
+async def send_answer(
+    client: Client, bid_id: str, update: str, payload: dict | answers.Answer
+) -> BaseModel:
+    """Send one answer (validated here first; an answer model is taken as it is); returns the
+    bid's new summary. A refused answer raises `WorkflowUpdateFailedError`, whose cause says
+    why."""
     spec = UPDATES[update]
     answer = spec.input.model_validate(payload)
     handle = client.get_workflow_handle_for(BidWorkflow.run, bid_id)
@@ -100,12 +105,15 @@ AS_JSON = typer.Option(False, "--json", help="Print JSON, for scripts.")
 
 
 def _read(payload: str) -> Any:
-    if payload == "-":
-        text = sys.stdin.read()
-    elif payload.startswith("@"):
-        text = Path(payload[1:]).read_text()
-    else:
-        text = payload
+    try:
+        if payload == "-":
+            text = sys.stdin.read()
+        elif payload.startswith("@"):
+            text = Path(payload[1:]).read_text()
+        else:
+            text = payload
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read {payload}: {error}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -127,14 +135,22 @@ def _run(work: Callable[[Client], Any]) -> Any:
         cause = refused.cause
         _fail(getattr(cause, "message", None) or str(cause or refused))
     except ValidationError as error:
-        _fail(str(error))
+        _fail(one_line(error))
 
 
 def _notice(payload: str) -> OpportunityNotice:
+    """The notice, checked before anything starts: a bad one is one line naming the field."""
     try:
         return OpportunityNotice.model_validate(_read(payload))
     except ValidationError as error:
-        return _fail(str(error))
+        return _fail(f"the notice is not valid: {one_line(error)}")
+
+
+def _answer(update: str, payload: str) -> answers.Answer:
+    try:
+        return UPDATES[update].input.model_validate(_read(payload))
+    except ValidationError as error:
+        return _fail(f"the answer is not valid: {one_line(error)}")
 
 
 @bid_app.command("opportunity")
@@ -151,6 +167,11 @@ def start(
 ) -> None:
     """Start a bid on an opportunity notice: it is circulated to the matching members."""
     notice, settings = _notice(payload), Settings()
+    if bid_id is not None:
+        try:
+            bid_id = checked("bid_id", BidId, bid_id)
+        except ValidationError as error:
+            _fail(one_line(error))
     input = BidInput(
         bid_id=bid_id or f"bid-{notice.id}-{uuid.uuid4().hex[:6]}",
         notice=notice,
@@ -170,7 +191,8 @@ def answer(
     """Send a human answer (or a coordinator override) to a bid."""
     if update not in UPDATES:
         _fail(f"unknown answer {update!r}; one of: {', '.join(UPDATES)}")
-    summary = _run(lambda client: send_answer(client, bid_id, update, _read(payload)))
+    checked_answer = _answer(update, payload)
+    summary = _run(lambda client: send_answer(client, bid_id, update, checked_answer))
     if as_json:
         typer.echo(summary.model_dump_json(indent=2))
     else:

@@ -21,6 +21,7 @@ from models.directory import (
 )
 from models.entry_criteria import proforma_problems
 from models.framework import Framework, load_framework
+from models.limits import Identifier, checked, one_line
 from models.membership import (
     Assessment,
     ContactPerson,
@@ -47,23 +48,34 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def _read_proforma(path: Path, framework: Framework) -> ProformaForm:
     """The proforma in a JSON file, checked at the edge as the workflow will check it."""
     try:
-        proforma = ProformaForm.model_validate_json(path.read_text())
+        proforma = ProformaForm.model_validate_json(path.read_bytes())
     except OSError as error:
         fail(f"cannot read {path}: {error.strerror}")
     except ValidationError as error:
-        fail("the proforma is not valid:\n" + errors_text(error))
+        fail(f"the proforma is not valid: {one_line(error)}")
     problems = proforma_problems(proforma, framework, date.today())
     if problems:
         fail("the proforma is not valid:\n" + "\n".join(f"  - {p}" for p in problems))
     return proforma
 
 
-def errors_text(error: ValidationError) -> str:
-    lines = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "proforma"
-        lines.append(f"  - {where}: {item['msg'].removeprefix('Value error, ')}")
-    return "\n".join(lines)
+def organisation(organisation_id: str) -> str:
+    """An organisation id from the command line, refused unless it is a safe id."""
+    try:
+        return checked("organisation_id", Identifier, organisation_id)
+    except ValidationError as error:
+        fail(one_line(error))
+
+
+def framework() -> Framework:
+    """The framework file the settings name (FRAMEWORK_FILE), or the default."""
+    path = Settings().framework_file
+    try:
+        return load_framework(path)
+    except OSError as error:
+        fail(f"cannot read the framework file {path}: {error.strerror}")
+    except ValidationError as error:
+        fail(f"the framework file {path} is not valid: {one_line(error)}")
 
 
 def _slug(name: str) -> str:
@@ -86,6 +98,8 @@ def _run(work: Callable[[MemberClient], Awaitable[BaseModel | list]]) -> Any:
         fail(str(error), 1)
     except RPCError as error:
         fail(error.message, 1)
+    except ValidationError as error:  # the client checks what it sends, whoever calls it
+        fail(one_line(error))
 
 
 def print_result(result: Any, as_json: bool, text: Callable[[Any], str]) -> None:
@@ -121,9 +135,8 @@ def submit_command(
     as_json: bool = JSON_OUT,
 ) -> None:
     """Submit (or, after signposting, resubmit) a membership proforma; prints the assessment."""
-    framework = load_framework(Settings().framework_file)
-    proforma = _read_proforma(proforma_file, framework)
-    org = organisation_id or _slug(proforma.name)
+    proforma = _read_proforma(proforma_file, framework())
+    org = organisation(organisation_id or _slug(proforma.name))
     assessment = _run(lambda members: members.submit(org, proforma))
     print_result(assessment, as_json, lambda a: f"{org}\n{_assessment_text(a)}")
 
@@ -166,8 +179,9 @@ def resubmit_command(
     as_json: bool = JSON_OUT,
 ) -> None:
     """Resubmit a signposted organisation's proforma."""
-    proforma = _read_proforma(proforma_file, load_framework(Settings().framework_file))
-    assessment = _run(lambda members: members.submit(organisation_id, proforma))
+    org = organisation(organisation_id)
+    proforma = _read_proforma(proforma_file, framework())
+    assessment = _run(lambda members: members.submit(org, proforma))
     print_result(assessment, as_json, _assessment_text)
 
 
@@ -178,7 +192,7 @@ def update_command(
     as_json: bool = JSON_OUT,
 ) -> None:
     """A member's renewal: new safeguarding review or insurance dates, or changed details."""
-    proforma = _read_proforma(proforma_file, load_framework(Settings().framework_file))
+    proforma = _read_proforma(proforma_file, framework())
     assessment = _run(lambda members: members.update(organisation_id, proforma))
     print_result(assessment, as_json, _assessment_text)
 
@@ -201,7 +215,7 @@ def override_command(
     try:
         override = Override.model_validate({"status": status, "reason": reason, "by": by})
     except ValidationError as error:
-        fail("the override is not valid:\n" + errors_text(error))
+        fail(f"the override is not valid: {one_line(error)}")
     state = _run(lambda members: members.override(organisation_id, override))
     print_result(state, as_json, _state_text)
 
@@ -214,7 +228,11 @@ def leave_command(
     as_json: bool = JSON_OUT,
 ) -> None:
     """The organisation leaves the framework; its history stays."""
-    state = _run(lambda members: members.leave(organisation_id, Leave(reason=reason, by=by)))
+    try:
+        leave = Leave(reason=reason, by=by)
+    except ValidationError as error:
+        fail(f"the request to leave is not valid: {one_line(error)}")
+    state = _run(lambda members: members.leave(organisation_id, leave))
     print_result(state, as_json, _state_text)
 
 
@@ -232,4 +250,4 @@ def adopt_framework_command(
         return ids
 
     ids = _run(adopt)
-    typer.echo(f"{len(ids)} memberships follow {load_framework(Settings().framework_file).name}")
+    typer.echo(f"{len(ids)} memberships follow {framework().name}")

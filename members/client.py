@@ -15,8 +15,10 @@ from temporalio.service import RPCError
 
 from models.entry_criteria import unknown_criteria
 from models.framework import Framework, load_framework
+from models.limits import Identifier, checked
 from models.membership import (
     Assessment,
+    BoundedProforma,
     FrameworkAdoption,
     Leave,
     MembershipInput,
@@ -53,7 +55,9 @@ class MemberClient:
         )
 
     async def start(self, organisation_id: str) -> WorkflowHandle:
-        """The organisation's running membership workflow, started if there is none."""
+        """The organisation's running membership workflow, started if there is none. An id
+        that could not be a row of `organisations` raises `ValidationError`: nothing starts."""
+        checked("organisation_id", Identifier, organisation_id)
         return await self._client.start_workflow(
             MembershipWorkflow.run,
             MembershipInput(
@@ -67,13 +71,16 @@ class MemberClient:
         )
 
     async def submit(self, organisation_id: str, proforma: Proforma) -> Assessment:
-        """Join, or resubmit after signposting: the assessment comes back at once."""
+        """Join, or resubmit after signposting: the assessment comes back at once. A proforma
+        beyond its limits raises `ValidationError` before anything starts."""
+        bounded = bounded_proforma(proforma)
         handle = await self.start(organisation_id)
-        return await handle.execute_update(MembershipWorkflow.submit_proforma, proforma)
+        return await handle.execute_update(MembershipWorkflow.submit_proforma, bounded)
 
     async def update(self, organisation_id: str, proforma: Proforma) -> Assessment:
         """A member's renewal or change of details."""
-        return await self._answer(organisation_id, MembershipWorkflow.update_proforma, proforma)
+        bounded = bounded_proforma(proforma)
+        return await self._answer(organisation_id, MembershipWorkflow.update_proforma, bounded)
 
     async def override(self, organisation_id: str, override: Override) -> MembershipState:
         return await self._answer(organisation_id, MembershipWorkflow.override, override)
@@ -110,6 +117,14 @@ class MemberClient:
 
     async def state(self, organisation_id: str) -> MembershipState:
         return await self.handle(organisation_id).query(MembershipWorkflow.state)
+
+
+def bounded_proforma(proforma: Proforma) -> BoundedProforma:
+    """The proforma checked against its limits (the workflow could not store it otherwise);
+    a `ProformaForm` has been checked already."""
+    if isinstance(proforma, BoundedProforma):
+        return proforma
+    return BoundedProforma.model_validate(proforma.model_dump())
 
 
 class NoMembership(Exception):

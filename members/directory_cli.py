@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 import database
 from activities.directory import DirectoryActivities
 from activities.members import MemberActivities
-from members.cli import JSON_OUT, errors_text, fail, member_app, print_result
+from members.cli import JSON_OUT, fail, framework, member_app, print_result
 from models.directory import (
     CountsInput,
     DirectoryCounts,
@@ -21,7 +21,7 @@ from models.directory import (
     KnownProvider,
     MemberMatch,
 )
-from models.framework import load_framework
+from models.limits import one_line
 from settings import Settings
 
 
@@ -55,7 +55,7 @@ def list_command(
             | {"statuses": status, "name": name}
         )
     except ValidationError as error:
-        fail("the search is not valid:\n" + errors_text(error))
+        fail(f"the search is not valid: {one_line(error)}")
     found = _read(lambda directory: directory.search_members(search))
     print_result(found, as_json, _members_text)
 
@@ -73,8 +73,8 @@ def _member_line(m: MemberMatch) -> str:
 @member_app.command("counts")
 def counts_command(as_json: bool = JSON_OUT) -> None:
     """Active members by theme and locality, and where the gaps are."""
-    framework = load_framework(Settings().framework_file)
-    wanted = CountsInput(themes=framework.themes, localities=framework.localities)
+    config = framework()
+    wanted = CountsInput(themes=config.themes, localities=config.localities)
     counts = _read(lambda directory: directory.count_members(wanted))
     print_result(counts, as_json, _counts_text)
 
@@ -113,9 +113,11 @@ def providers_command(
 ) -> None:
     """Load the coordinator's list of the area's known providers (for "% signed up")."""
     try:
-        providers = TypeAdapter(list[KnownProvider]).validate_json(providers_file.read_text())
-    except (OSError, ValidationError) as error:
-        fail(f"cannot load {providers_file}: {error}")
+        providers = TypeAdapter(list[KnownProvider]).validate_json(providers_file.read_bytes())
+    except OSError as error:
+        fail(f"cannot load {providers_file}: {error.strerror}")
+    except ValidationError as error:
+        fail(f"cannot load {providers_file}: {one_line(error)}")
 
     async def main() -> int:
         engine = database.make_engine(Settings())

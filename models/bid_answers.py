@@ -2,133 +2,157 @@
 
 `actor` is who answers: an organisation id (taken from the signed task link by the web app),
 `"coordinator"` or `"local-authority"`. The coordinator may do anything the lead may.
+Every field is bounded (models/limits.py), so the CLI, the forms and the API refuse an
+oversized or malformed answer before it reaches the bid.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from models.limits import (
+    MAX_PARTNERS,
+    MAX_SECTIONS,
+    Aware,
+    Comments,
+    Day,
+    Digest,
+    FileName,
+    Identifier,
+    Label,
+    LongText,
+    Money,
+    Name,
+    Note,
+    Reason,
+    Reference,
+    Role,
+)
+
+Score = Annotated[int, Field(ge=0, le=5)]
+Version = Annotated[int, Field(ge=0, le=100_000)]
+
 
 class Answer(BaseModel):
-    actor: str
+    actor: Identifier
 
 
 class ExpressionOfInterest(Answer):
     answer: Literal["lead", "partner", "not_this_time"]
-    note: str = ""
+    note: Note = ""
 
 
 class BidDecision(Answer):
     """The coordinator's bid / no-bid decision, each criterion scored 0-5."""
 
     go: bool
-    fit: int = Field(default=0, ge=0, le=5)  # with members' services
-    capacity: int = Field(default=0, ge=0, le=5)
-    value_for_effort: int = Field(default=0, ge=0, le=5)
-    eligibility: int = Field(default=0, ge=0, le=5)
-    reasons: str = ""
+    fit: Score = 0  # with members' services
+    capacity: Score = 0
+    value_for_effort: Score = 0
+    eligibility: Score = 0
+    reasons: Reason = ""
 
 
 class LeadChoice(Answer):
-    organisation_id: str
-    reason: str = ""  # required when the choice is not the top-ranked candidate
+    organisation_id: Identifier
+    reason: Reason = ""  # required when the choice is not the top-ranked candidate
 
 
 class EscalationDecision(Answer):
     action: Literal["extend", "proceed", "abandon"]
-    until: datetime | None = None  # the new cut-off, for "extend"
-    reason: str = ""
+    until: Aware | None = None  # the new cut-off, for "extend"
+    reason: Reason = ""
 
 
 class Invitations(Answer):
-    organisation_ids: list[str]
+    organisation_ids: list[Identifier] = Field(max_length=MAX_PARTNERS)
 
 
 class InvitationAnswer(Answer):
     accept: bool
-    note: str = ""
+    note: Note = ""
 
 
 class SectionAssignment(BaseModel):
-    section: str
-    organisation_id: str
-    due: datetime
+    section: Label
+    organisation_id: Identifier
+    due: Aware
 
 
 class SectionAssignments(Answer):
-    assignments: list[SectionAssignment]
+    assignments: list[SectionAssignment] = Field(max_length=MAX_SECTIONS)
 
 
 class ContributionInput(Answer):
-    section: str
-    body: str = Field(min_length=1)
-    attachment_name: str | None = None
+    section: Label
+    body: LongText = Field(min_length=1)
+    attachment_name: FileName | None = None
 
 
 class ReviewInput(Answer):
-    section: str
+    section: Label
     approve: bool
-    comments: str = ""
+    comments: Comments = ""
 
 
 class AgreementCommentInput(Answer):
-    version: int
-    text: str = Field(min_length=1)
+    version: Version
+    text: Comments = Field(min_length=1)
 
 
 class SignatureInput(Answer):
-    version_hash: str
-    signer_name: str = Field(min_length=1)
-    signer_role: str = Field(min_length=1)
+    version_hash: Digest
+    signer_name: Name = Field(min_length=1)
+    signer_role: Role = Field(min_length=1)
 
 
 class RemovePartner(Answer):
-    organisation_id: str
-    reason: str = ""
+    organisation_id: Identifier
+    reason: Reason = ""
 
 
 class SectionReturn(BaseModel):
     """One section the local authority sends back, with what must change in it."""
 
-    section: str
-    comment: str = Field(min_length=1)
+    section: Label
+    comment: Comments = Field(min_length=1)
 
 
 class LocalAuthorityDecision(Answer):
     approve: bool
-    comments: str = ""  # on the bid as a whole
-    returns: list[SectionReturn] = Field(default_factory=list)  # only these go back
-    sections: list[str] = Field(default_factory=list)  # older form: names without comments
+    comments: Comments = ""  # on the bid as a whole
+    # Only these go back, each with what must change in it.
+    returns: list[SectionReturn] = Field(default_factory=list, max_length=MAX_SECTIONS)
+    # Sections to redraft under the general comments (none named, none returned: all).
+    sections: list[Label] = Field(default_factory=list, max_length=MAX_SECTIONS)
 
 
 class SubmissionInput(Answer):
-    reference: str = Field(min_length=1)
-    submitted_at: datetime | None = None  # defaults to the time it is recorded
+    reference: Reference = Field(min_length=1)
+    submitted_at: Aware | None = None  # defaults to the time it is recorded
 
 
 class OutcomeInput(Answer):
     awarded: bool
-    value: Decimal | None = None
-    start_date: date | None = None
-    feedback: str = ""
+    value: Money | None = None
+    start_date: Day | None = None
+    feedback: Comments = ""
 
 
 class Withdrawal(Answer):
-    reason: str = ""
+    reason: Reason = ""
 
 
 class DeadlineMove(Answer):
-    submission_deadline: datetime
+    submission_deadline: Aware
 
 
 class Cancellation(Answer):
-    reason: str
+    reason: Reason
 
 
 class TaskExtension(Answer):
     """More time for one overdue task (an invitation, a section, a signature, a sign-off)."""
 
-    task: str  # the task's id on the bid's schedule, e.g. "section:summary"
-    until: datetime
+    task: Label  # the task's id on the bid's schedule, e.g. "section:summary"
+    until: Aware

@@ -1,11 +1,12 @@
 """The directory (the map of VCS expertise): who does what, where, and who may bid now."""
 
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
 from models.framework import COUNTY_WIDE
+from models.limits import MAX_LABELS, Identifier, Label, Name, Registration
 
 # applicant: proforma in; full: entry criteria met; associate: may partner, not lead or hold
 # money; signposted: sent to capacity-building support; suspended: lapsed safeguarding or
@@ -35,15 +36,15 @@ def size_band(turnover: Decimal | None) -> SizeBand | None:
 class MatchInput(BaseModel):
     """An opportunity's themes and localities; an empty list matches everything."""
 
-    themes: list[str] = Field(default_factory=list)
-    localities: list[str] = Field(default_factory=list)
+    themes: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
+    localities: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
     leads_only: bool = False
 
 
 class MembersById(BaseModel):
     """Members a lead picked from the directory by id (to invite to a bid)."""
 
-    ids: list[str]
+    ids: list[Identifier] = Field(max_length=200)
 
 
 class MemberMatch(BaseModel):
@@ -87,12 +88,14 @@ SEARCHED_BY_DEFAULT: tuple[MemberStatus, ...] = ("full", "associate")
 class DirectorySearch(BaseModel):
     """The coordinator's search of the directory; every criterion left empty matches all."""
 
-    theme: str | None = None
-    locality: str | None = None
+    theme: Label | None = None
+    locality: Label | None = None
     size: SizeBand | None = None
     willing_to_lead: bool | None = None
-    statuses: list[MemberStatus] = Field(default_factory=lambda: list(SEARCHED_BY_DEFAULT))
-    name: str | None = None  # part of the name, any case
+    statuses: list[MemberStatus] = Field(
+        default_factory=lambda: list(SEARCHED_BY_DEFAULT), max_length=len(get_args(MemberStatus))
+    )
+    name: Name | None = None  # part of the name, any case
 
 
 def found(member: MemberMatch, search: DirectorySearch) -> bool:
@@ -111,8 +114,8 @@ def found(member: MemberMatch, search: DirectorySearch) -> bool:
 class CountsInput(BaseModel):
     """The framework's themes and localities, so that gaps (zero members) show too."""
 
-    themes: list[str] = Field(default_factory=list)
-    localities: list[str] = Field(default_factory=list)
+    themes: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
+    localities: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
 
 
 class DirectoryCounts(BaseModel):
@@ -158,10 +161,10 @@ def provider_key(name: str) -> str:
 
 
 class KnownProvider(BaseModel):
-    """One entry of the coordinator's list of the area's providers."""
+    """One entry of the coordinator's list of the area's providers (`known_providers`)."""
 
-    name: str
-    charity_number: str | None = None
+    name: Name = Field(min_length=1)
+    charity_number: Registration | None = None
 
 
 class FrameworkFigures(BaseModel):

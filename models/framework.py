@@ -7,9 +7,11 @@ and hands it to each membership workflow, which never reads files itself.
 """
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+
+from models.limits import MAX_LABELS, Email, Identifier, Label, Name, Note, Url
 
 COUNTY_WIDE = "County-wide"
 
@@ -49,20 +51,20 @@ Level = Literal["associate", "full"]
 class EntryCriterion(BaseModel):
     """One entry criterion; `key` names a check in models/entry_criteria.py."""
 
-    key: str
+    key: Identifier
     level: Level = "full"
-    description: str = ""
-    signpost: str | None = None  # the key of the organisation that helps meet it
+    description: Note = ""
+    signpost: Identifier | None = None  # the key of the organisation that helps meet it
 
 
 class Signpost(BaseModel):
     """A capacity-building organisation an applicant is sent to for help."""
 
-    key: str
-    name: str
-    email: str = ""
-    url: str = ""
-    offers: str = ""
+    key: Identifier
+    name: Name = Field(min_length=1)
+    email: Email | Literal[""] = ""
+    url: Url = ""
+    offers: Note = ""
 
 
 DEFAULT_CRITERIA = [
@@ -122,25 +124,34 @@ DEFAULT_SIGNPOSTS = [
 ]
 
 
+Days = Annotated[int, Field(ge=1, le=366)]
+MAX_CRITERIA = 50
+
+
 class Reminders(BaseModel):
     """How long to wait before each reminder, in days."""
 
-    resubmit_after_days: int = Field(default=28, ge=1)  # a signposted applicant, once
-    renewal_before_days: list[int] = Field(default_factory=lambda: [30, 7])
+    resubmit_after_days: Days = 28  # a signposted applicant, once
+    renewal_before_days: list[Days] = Field(default_factory=lambda: [30, 7], max_length=10)
 
 
 class Framework(BaseModel):
     """One area's framework; every field has County Durham's default."""
 
-    name: str = "County Durham consortia framework"
-    themes: list[str] = Field(default_factory=lambda: list(DEFAULT_THEMES))
-    localities: list[str] = Field(
-        default_factory=lambda: [*DURHAM_LOCALITIES, *DARLINGTON_LOCALITIES, COUNTY_WIDE]
+    name: Name = Field(default="County Durham consortia framework", min_length=1)
+    themes: list[Label] = Field(default_factory=lambda: list(DEFAULT_THEMES), max_length=MAX_LABELS)
+    localities: list[Label] = Field(
+        default_factory=lambda: [*DURHAM_LOCALITIES, *DARLINGTON_LOCALITIES, COUNTY_WIDE],
+        max_length=MAX_LABELS,
     )
-    criteria: list[EntryCriterion] = Field(default_factory=lambda: list(DEFAULT_CRITERIA))
-    signposts: list[Signpost] = Field(default_factory=lambda: list(DEFAULT_SIGNPOSTS))
+    criteria: list[EntryCriterion] = Field(
+        default_factory=lambda: list(DEFAULT_CRITERIA), max_length=MAX_CRITERIA
+    )
+    signposts: list[Signpost] = Field(
+        default_factory=lambda: list(DEFAULT_SIGNPOSTS), max_length=MAX_CRITERIA
+    )
     reminders: Reminders = Field(default_factory=Reminders)
-    accounts_max_age_months: int = 18
+    accounts_max_age_months: int = Field(default=18, ge=1, le=120)
 
     def signpost(self, key: str | None) -> Signpost | None:
         return next((s for s in self.signposts if s.key == key), None)

@@ -1,7 +1,9 @@
 """The membership proforma, its assessment, and the membership workflow's input, state and answers.
 
 `Proforma` is the workflow payload (lenient: old and new workers read each other's);
-`ProformaForm` is the same questionnaire as people fill it in, checked strictly at the edge.
+`BoundedProforma` is the same questionnaire within the limits of models/limits.py, which the
+client checks before sending one; `ProformaForm` is it as people fill it in, checked strictly
+at the edge.
 """
 
 from datetime import date, datetime
@@ -12,6 +14,21 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.directory import MemberStatus
 from models.framework import Framework
+from models.limits import (
+    MAX_LABELS,
+    Count,
+    Day,
+    Email,
+    Label,
+    Money,
+    Name,
+    Note,
+    Reason,
+    Registration,
+    Role,
+    Title,
+    Year,
+)
 
 # Legal forms that are registered charities, and those registered at Companies House.
 CHARITY_FORMS = ("charity", "CIO", "charitable company")
@@ -77,7 +94,54 @@ def static_problems(proforma: Proforma) -> list[str]:
     return problems
 
 
-class ProformaForm(Proforma):
+MAX_CONTACTS = 20
+MAX_TRACK_RECORD = 100
+
+
+class ContactForm(ContactPerson):
+    model_config = ConfigDict(from_attributes=True)  # a ContactPerson is read as one
+
+    name: Name = Field(min_length=1)
+    email: Email
+    role: Role = ""
+
+
+class PastWorkForm(PastWork):
+    model_config = ConfigDict(from_attributes=True)
+
+    funder: Name = Field(min_length=1)
+    title: Title = ""
+    year: Year | None = None
+    value: Money | None = None
+
+
+class BoundedProforma(Proforma):
+    """Every answer within its limit, and within its column where it lands in one
+    (`organisations`, `contacts`): what may be sent to a membership workflow."""
+
+    name: Name
+    legal_form: Label = ""
+    charity_number: Registration | None = None
+    company_number: Registration | None = None
+    address: Note = ""
+    locality: Label = ""
+    contacts: list[ContactForm] = Field(  # type: ignore[assignment]  # narrower, as pydantic allows
+        default_factory=list, max_length=MAX_CONTACTS
+    )
+    annual_turnover: Money | None = None
+    staff: Count = 0
+    volunteers: Count = 0
+    themes: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
+    localities_served: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
+    safeguarding_review_due: Day | None = None
+    insurance_expires: Day | None = None
+    accounts_year_end: Day | None = None
+    track_record: list[PastWorkForm] = Field(  # type: ignore[assignment]  # narrower, likewise
+        default_factory=list, max_length=MAX_TRACK_RECORD
+    )
+
+
+class ProformaForm(BoundedProforma):
     """The proforma as typed into the CLI or the web: unknown fields and slips are refused."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -154,20 +218,20 @@ class Override(BaseModel):
     """The coordinator sets an organisation's status by hand, with a reason for the audit log."""
 
     status: Literal["full", "associate", "signposted", "suspended"]
-    reason: str
-    by: str = "coordinator"
+    reason: Reason
+    by: Name = "coordinator"
 
 
 class FrameworkAdoption(BaseModel):
     """A changed framework file, for a running membership to follow from now on."""
 
     framework: Framework
-    by: str = "coordinator"
+    by: Name = "coordinator"
 
 
 class Leave(BaseModel):
-    reason: str = ""
-    by: str = "member"
+    reason: Reason = ""
+    by: Name = "member"
 
 
 class MemberRecord(BaseModel):

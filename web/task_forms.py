@@ -149,11 +149,6 @@ def outstanding_for(link: TaskLink, state: BidState) -> OutstandingTask | None:
     return None
 
 
-def may_withdraw(link: TaskLink, state: BidState) -> bool:
-    partner = state.partners.get(link.organisation_id)
-    return partner is not None and partner.status in ("invited", "accepted")
-
-
 # The bid deadline that closes each kind of answer, where one does.
 CLOSING_DEADLINE = {
     "expression_of_interest": "interest",

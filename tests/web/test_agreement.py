@@ -66,6 +66,9 @@ async def test_a_partner_sees_its_task_as_json_and_withdraws_by_the_api(
     )
     assert gone.status_code == 200
     assert (await bid.state()).partners[bid.org("beta")].status == "withdrawn"
+    # Gone from the bid, its link now says only that (web.task_scope), and changes nothing.
     again = await client.post(f"/api/tasks/{token}", json={"action": "withdraw"})
-    assert again.status_code == 409
-    assert (await client.get(f"/api/tasks/{token}")).json()["outstanding"] is None
+    assert again.status_code == 410 and "no longer" in again.json()["detail"]
+    view = await client.get(f"/api/tasks/{token}")
+    assert view.status_code == 410 and "outstanding" not in view.json()
+    assert await audit_count(sessions, bid.handle.id, "partner_withdrawn") == 1

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from pydantic import ValidationError
 from temporalio.service import RPCError
 from typer.testing import CliRunner
 
@@ -145,3 +146,84 @@ async def test_the_example_proforma_is_valid_and_admits_a_full_member(cli, tmp_p
 
     assert submitted.exit_code == 0, submitted.output
     assert submitted.output == f"{org}\noutcome: full\n"
+
+
+async def refused_and_nothing_started(cli, sessions, org: str, *args: str):
+    """Runs the command (a minute at most: an answer the worker cannot store would hang) and
+    checks that no membership started and nothing was written."""
+    cli.members.started.add(org)  # ended after the test, should one have started after all
+    result = await asyncio.wait_for(cli(*args), timeout=60)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1
+    with pytest.raises(RPCError):
+        await cli.members.handle(org).describe()
+    if "\x00" not in org:  # PostgreSQL cannot even look one up
+        assert await organisation(sessions, org) is None
+    return result.output
+
+
+async def test_a_megabyte_name_is_refused_in_one_line_and_nothing_starts(
+    cli, env, sessions, tmp_path
+):
+    org = new_org()
+    proforma = ready_proforma(org, await today(env))
+    path = proforma_file(tmp_path, proforma, name="N" * 1_000_000)
+
+    output = await refused_and_nothing_started(cli, sessions, org, "submit", path, "--id", org)
+
+    assert output == (
+        "error: the proforma is not valid: name: String should have at most 200 characters\n"
+    )
+
+
+async def test_a_line_break_in_an_email_address_is_refused_and_nothing_starts(
+    cli, env, sessions, tmp_path
+):
+    org = new_org()
+    proforma = ready_proforma(org, await today(env))
+    contact = {"name": "Ann Lee", "email": "ann@example.org\r\nBcc: all@example.org"}
+    path = proforma_file(tmp_path, proforma, contacts=[contact])
+
+    output = await refused_and_nothing_started(cli, sessions, org, "submit", path, "--id", org)
+
+    assert output.startswith("error: the proforma is not valid: contacts.0.email: is not an e-mail")
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"track_record": [{"funder": "Council", "year": -5}]}, "track_record.0.year: Input"),
+        ({"annual_turnover": "1E+999999999"}, "annual_turnover: Input should be less than"),
+        ({"staff": 10**20}, "staff: Input should be less than or equal to 10000000"),
+        ({"address": "Front St\u0000"}, "address: must not contain the control character U+0000"),
+    ],
+    ids=["year-minus-5", "turnover", "staff", "nul"],
+)
+async def test_a_proforma_out_of_bounds_is_refused_naming_the_field(
+    cli, env, sessions, tmp_path, change, said
+):
+    org = new_org()
+    path = proforma_file(tmp_path, ready_proforma(org, await today(env)), **change)
+
+    output = await refused_and_nothing_started(cli, sessions, org, "submit", path, "--id", org)
+
+    assert output.startswith(f"error: the proforma is not valid: {said}")
+
+
+async def test_an_organisation_id_that_no_row_could_hold_is_refused(cli, env, sessions, tmp_path):
+    path = proforma_file(tmp_path, ready_proforma(new_org(), await today(env)))
+
+    for org in ("o" * 65, "org one", "org\u0000"):
+        output = await refused_and_nothing_started(cli, sessions, org, "submit", path, "--id", org)
+        assert output.startswith("error: organisation_id: ")
+
+
+async def test_the_client_refuses_a_proforma_beyond_its_limits_before_starting(cli, env, sessions):
+    org = new_org()
+    cli.members.started.add(org)
+    proforma = ready_proforma(org, await today(env), name="N" * 1_000_000)
+
+    with pytest.raises(ValidationError, match="at most 200 characters"):
+        await asyncio.wait_for(cli.members.submit(org, proforma), timeout=60)
+    with pytest.raises(RPCError):
+        await cli.members.handle(org).describe()

@@ -30,9 +30,10 @@ from web.params import (
     TaskToken,
     TextFilter,
 )
-from web.routes.tasks import PageError, answer, read_bid, read_link
+from web.routes.tasks import PageError, answer, read_link, read_task
 from web.services import ServicesDep
 from web.task_forms import FORMS, WITHDRAW, outstanding_for
+from web.task_scope import answered, may_withdraw
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -55,6 +56,8 @@ class TaskView(BaseModel):
     title: str
     stage: str
     outstanding: OutstandingTask | None
+    answered: list[tuple[str, str]]  # what a finished task recorded: (what, the answer)
+    may_withdraw: bool  # only on a partner's current task's link
 
 
 class Done(BaseModel):
@@ -179,15 +182,17 @@ async def act(
 async def task(token: TaskToken, services: ServicesDep) -> TaskView:
     """What one task link asks for: the partner's view, scoped by the token."""
     try:
-        link = await read_link(services, token)
-        state = await read_bid(services, link)
+        link, state = await read_task(services, token)
     except PageError as error:
         raise HTTPException(error.status, error.text) from error
+    outstanding = outstanding_for(link, state)
     return TaskView(
         link=link,
         title=state.notice.title,
         stage=state.stage,
-        outstanding=outstanding_for(link, state),
+        outstanding=outstanding,
+        answered=[] if outstanding else answered(link, state),
+        may_withdraw=may_withdraw(link, state),
     )
 
 

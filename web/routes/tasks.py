@@ -29,9 +29,9 @@ from web.task_forms import (
     TaskForm,
     closed_on,
     is_late,
-    may_withdraw,
     outstanding_for,
 )
+from web.task_scope import answered, has_left, left_text, may_withdraw, sees_consortium
 from web.templating import message, render
 
 router = APIRouter(tags=["task pages"])
@@ -60,6 +60,32 @@ async def read_bid(services: Services, link: TaskLink) -> BidState:
         raise PageError("This bid is not open", str(error), 404) from error
 
 
+async def read_task(services: Services, token: str) -> tuple[TaskLink, BidState]:
+    """The link and its bid; a 410 page for an organisation that has left the bid, which
+    then sees nothing more of it."""
+    link = await read_link(services, token)
+    state = await read_bid(services, link)
+    check_still_in(link, state)
+    return link, state
+
+
+def check_still_in(link: TaskLink, state: BidState) -> None:
+    partner = has_left(link, state)
+    if partner is not None:
+        raise PageError("You are no longer part of this bid", left_text(partner, state), 410)
+
+
+def check_withdrawal(link: TaskLink, state: BidState) -> None:
+    """Withdrawing is for a partner's current task's link only (web.task_scope)."""
+    check_still_in(link, state)
+    if not may_withdraw(link, state):
+        text = (
+            "This link is for a task that is finished or not yours now: to withdraw, use the "
+            "link of your current task, or contact the lead body or the coordinator."
+        )
+        raise PageError("Your answer was not recorded", text, 409)
+
+
 def errors_text(error: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in error.errors()
@@ -71,8 +97,7 @@ async def task_page(
     request: Request, token: TaskToken, services: ServicesDep, done: bool = False
 ) -> Response:
     try:
-        link = await read_link(services, token)
-        state = await read_bid(services, link)
+        link, state = await read_task(services, token)
     except PageError as error:
         return message(request, error.title, error.text, error.status)
     context = task_context(link, state, token, done, await services.now())
@@ -93,6 +118,8 @@ def task_context(link: TaskLink, state: BidState, token: str, done: bool, now: d
         "closed_on": closed,
         "done": done,
         "may_withdraw": may_withdraw(link, state),
+        "answered": [] if task else answered(link, state),
+        "sees_consortium": sees_consortium(link, state),
         "section": state.sections.get(link.key),
         "me": state.partners.get(link.organisation_id) or state.members.get(link.organisation_id),
         "nonce": secrets.token_urlsafe(16),
@@ -128,8 +155,12 @@ async def answer(services: Services, link: TaskLink, task_form: TaskForm, fields
     """Build the Update's input from the form and send it; the form's nonce makes the Update's
     id, so the same form sent twice is recorded once. The bid's validator is the judge of a
     late, duplicate or foreign answer, so the bid's state is read first only when the answer
-    quotes it: one round trip to the bid per answer, not two."""
-    state = await read_bid(services, link) if task_form.needs_state else None
+    quotes it, or for a withdrawal, which only a current task's link may send: one round trip
+    to the bid per answer, not two."""
+    withdrawing = task_form is WITHDRAW
+    state = await read_bid(services, link) if task_form.needs_state or withdrawing else None
+    if withdrawing and state is not None:
+        check_withdrawal(link, state)
     try:
         payload = task_form.build(link, fields, state)
     except ValidationError as error:

@@ -1,0 +1,182 @@
+"""A worker killed (SIGKILL) under live bids while answers are in flight, and another started:
+every answer is recorded and every e-mail is delivered exactly once.
+
+The worker runs as production runs it, `python worker.py` in a process of its own; the bids
+are driven through the public client side (`starter.start_bid`, `starter.send_answer` with
+the command line's Update names). The kill falls while the bids record answers, not while an
+e-mail is with the relay: that window (accepted, not yet marked sent) is the one documented
+resend, tested in tests/activities/test_email.py.
+"""
+
+import asyncio
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+import starter
+from models.bid import BidInput
+from models.opportunity import OpportunityNotice
+from models.tables import AuditEntry, OutboxMessage
+from tests.deploy.worker_process import WorkerProcess
+from tests.helpers import wait_until
+from tests.workflows.bid_support import add_members
+
+BIDS = 3
+MEMBERS = {"alpha": {"lead": True, "staff": 12, "track": 4}, "beta": {}, "gamma": {}, "delta": {}}
+INTEREST = {"alpha": "lead", "beta": "partner", "gamma": "partner", "delta": "not_this_time"}
+
+
+async def start_bids(client, sessions, task_queue: str) -> list[tuple[str, dict[str, str]]]:
+    """`BIDS` bids, each with its own four members; (bid id, short name -> organisation id)."""
+    bids = []
+    for _ in range(BIDS):
+        tag = uuid.uuid4().hex[:8]
+        orgs = await add_members(sessions, tag, f"theme-{tag}", MEMBERS)
+        now = datetime.now(UTC)
+        notice = OpportunityNotice(
+            id=f"opp-{tag}",
+            funder="Big Lottery Fund",
+            title=f"Improving Futures {tag}",
+            themes=[f"theme-{tag}"],
+            submission_deadline=now + timedelta(days=60),
+            interest_cutoff=now + timedelta(days=7),
+            required_sections=["summary"],
+            min_partners=2,
+        )
+        bid = BidInput(
+            bid_id=f"bid-{tag}", notice=notice, coordinator_email=f"coordinator-{tag}@example.org"
+        )
+        await starter.start_bid(client, bid, task_queue)
+        bids.append((bid.bid_id, orgs))
+    return bids
+
+
+async def quiet(client, workflow_id: str) -> bool:
+    """No activity in flight in the workflow or its children: a kill now cuts off no e-mail."""
+    raw = (await client.get_workflow_handle(workflow_id).describe()).raw_description
+    if raw.pending_activities:
+        return False
+    for child in raw.pending_children:
+        if not await quiet(client, child.workflow_id):
+            return False
+    return True
+
+
+async def circulated_and_quiet(client, bid_ids: list[str]) -> bool:
+    for bid_id in bid_ids:
+        state = await starter.show_bid(client, bid_id)
+        if not any(e.action == "notice_circulated" for e in state.timeline):
+            return False
+        if not await quiet(client, bid_id):
+            return False
+    return True
+
+
+async def answer(client, bid_id: str, update: str, **payload) -> dict:
+    return await starter.send_answer(client, bid_id, update, payload)
+
+
+async def test_a_worker_killed_under_live_bids_loses_no_answer_and_sends_no_email_twice(
+    dev_env, settings, sessions, mailbox, task_queue, tmp_path
+):
+    client = dev_env.client
+    address = client.service_client.config.target_host
+    first = WorkerProcess(settings, address, task_queue, tmp_path / "first.log")
+    second: WorkerProcess | None = None
+    ids: list[str] = []
+    try:
+        await first.polling()
+        bids = await start_bids(client, sessions, task_queue)
+        ids += [bid_id for bid_id, _ in bids]
+        await wait_until(lambda: circulated_and_quiet(client, ids), within=30)
+        for bid_id, orgs in bids:
+            await answer(client, bid_id, "express-interest", actor=orgs["alpha"], answer="lead")
+
+        # Two answers a bid in flight; the worker dies as soon as it has recorded one of them.
+        in_flight = [
+            asyncio.create_task(
+                answer(client, bid_id, "express-interest", actor=orgs[name], answer=INTEREST[name])
+            )
+            for bid_id, orgs in bids
+            for name in ("beta", "gamma")
+        ]
+        await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+        first.kill()
+        assert not all(task.done() for task in in_flight)  # answers cut off mid-way
+        second = WorkerProcess(settings, address, task_queue, tmp_path / "second.log")
+        await asyncio.wait_for(asyncio.gather(*in_flight), timeout=40)
+
+        for bid_id, orgs in bids:
+            await answer(
+                client, bid_id, "express-interest", actor=orgs["delta"], answer="not_this_time"
+            )
+            await wait_until(lambda b=bid_id: stage_is(client, b, "decision"))
+            await answer(client, bid_id, "decide", actor="coordinator", go=True, reasons="Fit")
+            await wait_until(lambda b=bid_id: stage_is(client, b, "lead_selection"))
+            await answer(
+                client, bid_id, "choose-lead", actor="coordinator", organisation_id=orgs["alpha"]
+            )
+            await wait_until(lambda b=bid_id: stage_is(client, b, "partner_signup"))
+            partners = [orgs["beta"], orgs["gamma"]]
+            await answer(client, bid_id, "invite", actor=orgs["alpha"], organisation_ids=partners)
+            for org in partners:
+                await answer(client, bid_id, "answer-invitation", actor=org, accept=True)
+        for bid_id in ids:
+            await wait_until(lambda b=bid_id: stage_is(client, b, "drafting"))
+        await wait_until(lambda: circulated_and_quiet(client, ids), within=30)
+        await check_every_answer_recorded(client, sessions, bids)
+        await check_every_email_delivered_once(sessions, mailbox, bids)
+    finally:
+        first.kill()
+        if second is not None:
+            second.kill()
+        for bid_id in ids:
+            await client.get_workflow_handle(bid_id).terminate("the test is over")
+
+
+async def stage_is(client, bid_id: str, wanted: str) -> bool:
+    return (await starter.show_bid(client, bid_id)).stage == wanted
+
+
+async def check_every_answer_recorded(client, sessions, bids) -> None:
+    for bid_id, orgs in bids:
+        state = await starter.show_bid(client, bid_id)
+        assert {i.organisation_id: i.answer for i in state.interests.values()} == {
+            orgs[name]: a for name, a in INTEREST.items()
+        }
+        assert {p: state.partners[p].status for p in (orgs["beta"], orgs["gamma"])} == {
+            orgs["beta"]: "accepted",
+            orgs["gamma"]: "accepted",
+        }
+        async with sessions() as session:
+            rows = (
+                await session.execute(
+                    select(AuditEntry.action, AuditEntry.organisation_id).where(
+                        AuditEntry.bid_id == bid_id
+                    )
+                )
+            ).all()
+        audit = Counter(rows)
+        for name in MEMBERS:  # each answer once in the audit log, whichever worker took it
+            assert audit[("expressed_interest", orgs[name])] == 1, (name, audit)
+        for name in ("beta", "gamma"):
+            assert audit[("partner_invited", orgs[name])] == 1, (name, audit)
+            assert audit[("invitation_accepted", orgs[name])] == 1, (name, audit)
+        assert audit[("lead_confirmed", orgs["alpha"])] == 1, audit
+
+
+async def check_every_email_delivered_once(sessions, mailbox, bids) -> None:
+    ids = [bid_id for bid_id, _ in bids]
+    async with sessions() as session:
+        outbox = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.bid_id.in_(ids)))
+        ).all()
+    delivered = Counter(str(m["Message-ID"]) for m in list(mailbox.messages))
+    assert outbox and all(row.status == "sent" for row in outbox)
+    assert {row.key: delivered[row.message_id] for row in outbox} == {row.key: 1 for row in outbox}
+    for bid_id, orgs in bids:  # what each stage sent, among them
+        addresses = Counter(row.to_address for row in outbox if row.bid_id == bid_id)
+        assert addresses[f"{orgs['beta']}@example.org"] >= 2  # the notice, the invitation
+        assert addresses[f"{orgs['alpha']}@example.org"] >= 2  # the notice, "you lead"
