@@ -159,7 +159,8 @@ CLOSING_DEADLINE = {
 
 def closed_on(link: TaskLink, state: BidState, now: datetime) -> datetime | None:
     """When this kind of answer closed, if it has (the page then says so)."""
-    deadline = state.deadlines.get(CLOSING_DEADLINE.get(link.kind, ""))
+    name = CLOSING_DEADLINE.get(link.kind)
+    deadline = getattr(state.deadlines, name) if name else None
     return deadline if deadline is not None and deadline < now else None
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from models import bid_answers as a
 from models.bid import Timetable
 from tests.web.support import CSRF, audit_count, to_drafting, token_for, token_of_kind
-from workflows.bid import BidWorkflow
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 
@@ -75,18 +74,18 @@ async def to_submission(bid, mailbox, secret: str) -> None:
     """Drafted, approved and signed, with no local authority sign-off: ready to submit."""
     for name, section in (("beta", "summary"), ("gamma", "delivery")):
         await bid.handle.execute_update(
-            BidWorkflow.submit_contribution,
+            "submit_contribution",
             a.ContributionInput(actor=bid.org(name), section=section, body=f"{section} text"),
         )
         await bid.handle.execute_update(
-            BidWorkflow.review_contribution,
+            "review_contribution",
             a.ReviewInput(actor=bid.org("alpha"), section=section, approve=True),
         )
     state = await bid.reach("agreement")
     await token_of_kind(mailbox, bid.email("alpha"), "signature", secret)  # signing is open
     for name in ("alpha", "beta", "gamma"):
         await bid.handle.execute_update(
-            BidWorkflow.sign_agreement,
+            "sign_agreement",
             a.SignatureInput(
                 actor=bid.org(name),
                 version_hash=state.agreement.version_hash,
@@ -149,4 +148,4 @@ async def test_an_award_of_1e999999999_or_minus_5000_is_refused_with_422(
 
     won = {**award, "nonce": "o1", "value": "95000.00"}
     assert (await lead.post(f"{url}/record_outcome", data=won)).status_code == 303
-    assert (await bid.reach("awarded")).outcome["awarded"] is True
+    assert (await bid.reach("awarded")).outcome.awarded is True

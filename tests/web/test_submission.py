@@ -69,7 +69,7 @@ async def test_sign_off_submission_and_award_through_the_pages(
     won = {**no_date, "nonce": "o1", "start_date": "2027-04-01"}
     assert (await lead.post(f"{url}/record_outcome", data=won)).status_code == 303
     state = await bid.reach("awarded")
-    assert state.outcome["awarded"] is True
+    assert state.outcome.awarded is True
     await bid.handle.result()  # finished: a query still replays its last state
 
     async def shown_won() -> bool:  # the read model follows by an activity

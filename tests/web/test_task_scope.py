@@ -4,7 +4,6 @@ on a partner's current task's link; an organisation that has left sees only that
 
 from models import bid_answers as a
 from tests.web.support import CSRF, audit_count, to_drafting, token_of_kind
-from workflows.bid import BidWorkflow
 
 WITHDRAW = "Withdraw from this bid"
 
@@ -73,10 +72,10 @@ async def test_an_organisation_that_left_sees_only_that_it_has(
     beta = await tokens(web, mailbox, bid, "beta", "expression_of_interest", "invitation")
     gamma = await tokens(web, mailbox, bid, "gamma", "invitation", "section")
     await bid.handle.execute_update(
-        BidWorkflow.withdraw, a.Withdrawal(actor=bid.org("beta"), reason="No capacity")
+        "withdraw", a.Withdrawal(actor=bid.org("beta"), reason="No capacity")
     )
     await bid.handle.execute_update(
-        BidWorkflow.remove_partner,
+        "remove_partner",
         a.RemovePartner(actor=bid.org("alpha"), organisation_id=bid.org("gamma")),
     )
     partner = web.as_partner()

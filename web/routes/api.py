@@ -145,8 +145,8 @@ async def bid(bid_id: BidId, viewer: ApiViewer, services: ServicesDep) -> BidSta
 def _actions_help() -> str:
     lines = ["The body is the action's input without `actor` (taken from the session):", ""]
     for name, action in ACTIONS.items():
-        fields = ", ".join(f for f in action.model.model_fields if f != "actor")
-        who = "coordinator" if action.coordinator_only else "lead or coordinator"
+        fields = ", ".join(f for f in action.input.model_fields if f != "actor")
+        who = "lead or coordinator" if action.allows("lead") else "coordinator"
         lines.append(f"- `{name}` ({who}): {fields}")
     return "\n".join(lines)
 
