@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from activities.directory import DirectoryActivities
 from activities.members import MemberActivities
 from members import MemberClient
+from models.bid_public import BidSummary
 from models.directory import CountsInput, DirectorySearch, KnownProvider, MatchInput
 from models.framework import COUNTY_WIDE, Framework
 from models.membership import Override
@@ -210,10 +211,11 @@ async def _bids(sessions, tag: str, stages: list[str]) -> None:
             )
         )
         for n, stage in enumerate(stages):
-            won = {"outcome": {"awarded": True, "value": "120000"}}
-            outcome = won if stage == "awarded" else {}
+            # The summary the workflow keeps in the bids row; an award records what was awarded.
+            awarded = "120000" if stage == "awarded" else None
+            state = BidSummary(stage=stage, awarded_value=awarded).model_dump(mode="json")
             await session.execute(
                 insert(Bid).values(
-                    id=f"bid-{tag}-{n}", opportunity_id=f"opp-{tag}", stage=stage, state=outcome
+                    id=f"bid-{tag}-{n}", opportunity_id=f"opp-{tag}", stage=stage, state=state
                 )
             )

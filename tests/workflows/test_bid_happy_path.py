@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from activities.directory import DirectoryActivities
 from activities.task_links import verify_task_link
 from models import bid_answers as a
 from models.tables import Bid as BidRow
@@ -137,6 +138,7 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
             a.SubmissionInput(actor=bid.org("alpha"), reference="BLF-123"),
         )
         await bid.reach("award")
+        figures_before = await DirectoryActivities(sessions).figures()
         await env.sleep(days(90))
         await h.execute_update(
             "record_outcome",
@@ -145,9 +147,14 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
             ),
         )
         outcome = await h.result()
+        figures_after = await DirectoryActivities(sessions).figures()
         await keep_history(env, h.id, "bid_happy_path")
         await keep_history(env, f"{h.id}/mail/circulate", "bid_mailing_circulate")
     assert outcome.stage == "awarded"
+    # "Value won" is what the funder awarded (118,000), not the advertised 120,000.
+    assert bid.notice.value == 120000
+    assert figures_after.bids_won - figures_before.bids_won == 1
+    assert figures_after.value_won - figures_before.value_won == 118000
 
     # What each party saw in their inbox.
     lead = subjects(mailbox, bid.email("alpha"))

@@ -29,7 +29,7 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
 ):
     env = time_skipping_env
     names = [f"p{n:02d}" for n in range(PARTNERS)]
-    sections = tuple(f"section_{n:02d}" for n in range(PARTNERS))
+    sections = tuple(f"section_{n:02d}" for n in range(20))  # a notice names at most 20
     members = {"lead": {"lead": True, "staff": 30, "track": 5}, **{n: {} for n in names}}
     async with bid_worker(env, settings, sessions, task_queue):
         bid = await start_bid(
@@ -78,7 +78,7 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
                 actor=lead,
                 assignments=[
                     a.SectionAssignment(section=s, organisation_id=bid.org(n), due=now + days(20))
-                    for s, n in zip(sections, names, strict=True)
+                    for s, n in zip(sections, names, strict=False)
                 ],
             ),
         )
@@ -87,7 +87,7 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
                 "submit_contribution",
                 a.ContributionInput(actor=bid.org(n), section=s, body="Draft"),
             )
-            for s, n in zip(sections, names, strict=True)
+            for s, n in zip(sections, names, strict=False)
         )
         await together(
             h.execute_update(
@@ -130,7 +130,7 @@ async def test_a_fifty_partner_bid_keeps_its_history_far_inside_the_limits(
     updates = events.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
     children = events.count(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
     print(f"\n50-partner bid: {len(events)} events, {updates} updates, {children} children")
-    assert updates >= 5 * PARTNERS  # every answer went through the bid
+    assert updates >= 3 * PARTNERS + 2 * len(sections)  # every answer went through the bid
     assert len(events) < 51_200 // 4  # far inside the limit, with room for returns and retries
     assert updates < 2_000 // 4
     assert children < 2_000 // 4

@@ -113,14 +113,16 @@ async def test_a_worker_killed_under_live_bids_loses_no_answer_and_sends_no_emai
                 client, bid_id, "express-interest", actor=orgs["delta"], answer="not_this_time"
             )
             await wait_until(lambda b=bid_id: stage_is(client, b, "decision"))
-            await answer(client, bid_id, "decide", actor="coordinator", go=True, reasons="Fit")
+            await answer(client, bid_id, "decide-bid", actor="coordinator", go=True, reasons="Fit")
             await wait_until(lambda b=bid_id: stage_is(client, b, "lead_selection"))
             await answer(
                 client, bid_id, "choose-lead", actor="coordinator", organisation_id=orgs["alpha"]
             )
             await wait_until(lambda b=bid_id: stage_is(client, b, "partner_signup"))
             partners = [orgs["beta"], orgs["gamma"]]
-            await answer(client, bid_id, "invite", actor=orgs["alpha"], organisation_ids=partners)
+            await answer(
+                client, bid_id, "invite-partners", actor=orgs["alpha"], organisation_ids=partners
+            )
             for org in partners:
                 await answer(client, bid_id, "answer-invitation", actor=org, accept=True)
         for bid_id in ids:

@@ -101,8 +101,9 @@ class Effects:
         the coordinator hears what could not be saved. Infrastructure errors retry inside."""
         try:
             await write
-        except ActivityError as error:
-            cause = error.cause
+        except (ActivityError, ApplicationError) as error:
+            # A remote activity's failure comes wrapped; a local activity's, as it was raised.
+            cause = error.cause if isinstance(error, ActivityError) else error
             if not isinstance(cause, ApplicationError) or not cause.non_retryable:
                 raise
             problem = f"{what} could not be saved: {cause.message}"
