@@ -39,12 +39,16 @@ class Reminders:
         self._changed()
 
     def prompt(self, task: DueTask) -> Letter:
+        return self.letter(task, "prompt", "bid_task")
+
+    def letter(self, task: DueTask, step: str, kind: str) -> Letter:
+        """An e-mail about `task` with its link; `step` (prompt, reminder:2) keys it."""
         return self.fx.letter(
-            f"{task.id}:{task.round}:prompt",
+            f"{task.id}:{task.round}:{step}",
             task.to,
             task.heading,
             task.body,
-            kind="bid_task",
+            kind=kind,
             task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
             due=task.due,
         )
@@ -121,17 +125,7 @@ class Reminders:
                 continue
             task.reminders_sent += 1
             task.last_sent_at = now
-            letters.append(
-                self.fx.letter(
-                    f"{task.id}:{task.round}:reminder:{task.reminders_sent}",
-                    task.to,
-                    task.heading,
-                    task.body,
-                    kind="bid_reminder",
-                    task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
-                    due=task.due,
-                )
-            )
+            letters.append(self.letter(task, f"reminder:{task.reminders_sent}", "bid_reminder"))
         self.fx.mail(f"reminders-{now:%Y%m%d%H%M%S}", letters)
         if overdue:
             for task in overdue:
