@@ -3,10 +3,10 @@ dashboard orders by; a snapshot recorded before it existed still loads."""
 
 from datetime import UTC, datetime, timedelta
 
-from models.bid import BidInput, BidState, SectionState
+from models.bid import BidInput, BidState, SectionState, TimelineEvent
 from models.bid_rows import BidSnapshot
 from models.opportunity import OpportunityNotice
-from workflows.bid.view import snapshot
+from workflows.bid.view import QUERY_TIMELINE, bounded, snapshot
 
 NOW = datetime(2027, 1, 4, 9, tzinfo=UTC)
 
@@ -49,3 +49,16 @@ def test_a_snapshot_recorded_without_next_due_still_loads():
     state = drafting(SectionState(key="delivery", assigned_to="d", due=NOW, status="assigned"))
     recorded = snapshot(state).model_dump(mode="json", exclude={"next_due"})
     assert BidSnapshot.model_validate(recorded).next_due is None
+
+
+def test_the_state_query_is_bounded_however_long_the_bid_has_run():
+    state = drafting(SectionState(key="delivery", assigned_to="d", due=NOW, status="assigned"))
+    state.timeline = [
+        TimelineEvent(at=NOW, actor="system", action="task_overdue", detail={"n": n})
+        for n in range(5_000)
+    ]
+    view = bounded(state)
+    assert len(view.timeline) == QUERY_TIMELINE and view.timeline[-1].detail == {"n": 4_999}
+    assert len(state.timeline) == 5_000  # the bid keeps them all; the audit log has them too
+    assert len(view.model_dump_json()) < 200_000  # far below Temporal's 2 MB payload limit
+    assert [t.kind for t in view.outstanding] == ["section"]
