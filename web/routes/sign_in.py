@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from models.email import SendEmailInput
 from settings import Settings
@@ -153,8 +154,15 @@ async def sign_in_request(
         refused = message(request, "Please wait before asking again", text, 429)
         refused.headers["Retry-After"] = str(int(wait) + 1)
         return refused
-    requests.send_later(_send_link(services, email))
-    return render(request, "sign_in.html", {"sent": True, "email": email})
+    sent = render(request, "sign_in.html", {"sent": True, "email": email})
+    # Started once the page has gone: nothing the lookup or the send does (a known address's
+    # query, its e-mail) can make this answer slower or different for a known address.
+    sent.background = BackgroundTask(_start, requests, _send_link(services, email))
+    return sent
+
+
+async def _start(requests: "SignInRequests", work: Coroutine[Any, Any, None]) -> None:
+    requests.send_later(work)
 
 
 @router.get("/sign-in/{token}", include_in_schema=False)
