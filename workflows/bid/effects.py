@@ -181,6 +181,11 @@ class Effects:
         )
 
     def later(self, work: Coroutine[Any, Any, Any]) -> None:
+        # Work done and well is let go (a bid of months starts thousands of these); a failure
+        # is kept for `settle` to raise.
+        self._background = [
+            t for t in self._background if not t.done() or t.cancelled() or t.exception()
+        ]
         self._background.append(asyncio.create_task(work))
 
     async def settle(self) -> None:
