@@ -43,7 +43,7 @@ class Effects:
         self.closing: BidClosed | None = None  # set by cancel; raised out of the next wait
         self.wakeup = False  # a deadline moved: waits look at their clocks again
         self._unsaved: list[AuditRecord] = []
-        self._counts: Counter[str] = Counter()
+        self._counts: dict[str, Counter[str]] = {}  # by cause: an Update's id, or "run"
         self._background: list[asyncio.Task[Any]] = []
 
     # --- records ------------------------------------------------------------------------
@@ -53,9 +53,10 @@ class Effects:
         s = self.state
         update = workflow.current_update_info()
         cause = f"u-{update.id}" if update else "run"
+        counts = self._counts.setdefault(cause, Counter())
         base = f"{s.bid_id}:{cause}:{action}:{org or ''}"
-        self._counts[base] += 1
-        key = f"{base}:{self._counts[base]}"
+        counts[base] += 1
+        key = f"{base}:{counts[base]}"
         event = TimelineEvent(
             at=workflow.now(),
             actor=actor,
@@ -77,6 +78,10 @@ class Effects:
                 detail=detail,
             )
         )
+
+    def forget(self, update_id: str) -> None:
+        """An Update's handler is done: its records are keyed for good."""
+        self._counts.pop(f"u-{update_id}", None)
 
     async def save(self) -> None:
         """Write the read model now (a local activity: the dashboard shows an answer when its

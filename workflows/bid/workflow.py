@@ -116,10 +116,14 @@ class BidWorkflow:
         async def handle(input: a.Answer) -> BidSummary:
             # Checked again: two answers can arrive in one batch, each validated before the
             # other was applied.
-            rules.check(self._state, update, input, workflow.now())
-            await apply(input)
-            await self._fx.save()
-            return summary(self._state)
+            try:
+                rules.check(self._state, update, input, workflow.now())
+                await apply(input)
+                await self._fx.save()
+                return summary(self._state)
+            finally:
+                info = workflow.current_update_info()
+                self._fx.forget(info.id if info else "")
 
         # The SDK reads a handler's type hints to decode its input and encode its result.
         handle.__annotations__ = {"input": update.input, "return": update.result}
