@@ -21,13 +21,10 @@ from datetime import timedelta
 
 import psutil
 from sqlalchemy import func, select
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 from bench import baseline
 from bench.drive import Driver, add_cohort
-from bench.stack import Stack, bench_stack, machine, percentile, spawn
+from bench.stack import Stack, bench_stack, each, machine, percentile, spawn, until_drained
 from models.tables import Bid, BidPartner
 from web.bid_list import list_bids
 from workflows.bid import BidWorkflow
@@ -100,13 +97,13 @@ async def measure(
         # they are all done is a figure, and the list is timed over bids at rest, as a
         # coordinator opens the dashboard on an ordinary day (or, if the worker is still
         # busy after `settle_limit`, with it busy, and said so).
-        settle_s = await _until_drained(stack, queue, driver.ids, settle_limit)
+        settle_s = await until_drained(stack, queue, driver.ids, settle_limit)
         samples = []
         for _ in range(200):
             t = time.perf_counter()
             page = await list_bids(stack.sessions)  # the dashboard's first page
             samples.append((time.perf_counter() - t) * 1000)
-        sizes = await _each(driver.ids, lambda i: _history_length(stack, i))
+        sizes = await each(driver.ids, lambda i: _history_length(stack, i))
         mailings = await _mailings(stack, queue)
         async with stack.sessions() as session:
             outstanding = await session.scalar(
@@ -114,7 +111,7 @@ async def measure(
                 .select_from(BidPartner)
                 .where(BidPartner.status == "invited", BidPartner.bid_id.in_(driver.ids))
             )
-        scheduled = sum(await _each(driver.ids, lambda i: _invitations_scheduled(stack, i)))
+        scheduled = sum(await each(driver.ids, lambda i: _invitations_scheduled(stack, i)))
     finally:
         memory.running = False
         worker.terminate()
@@ -146,17 +143,6 @@ async def measure(
     }
 
 
-async def _each(ids: list[str], ask, at_once: int = 50) -> list:
-    """`ask(id)` for every id, `at_once` at a time, in order."""
-    limit = asyncio.Semaphore(at_once)
-
-    async def one(i: str):
-        async with limit:
-            return await ask(i)
-
-    return await asyncio.gather(*(one(i) for i in ids))
-
-
 async def _history_length(stack: Stack, workflow_id: str) -> int:
     return len((await stack.client.get_workflow_handle(workflow_id).fetch_history()).events)
 
@@ -175,65 +161,6 @@ async def _mailings(stack: Stack, queue: str) -> list[tuple[int, bool]]:
         running = w.status is not None and w.status.name == "RUNNING"
         found.append((w.history_length or 0, running))
     return found
-
-
-async def _backlog(stack: Stack, queue: str) -> tuple[int, int]:
-    """Tasks waiting in the queue (approximate, from the server): workflow, activity."""
-    counts = []
-    for kind in (TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY):
-        answer = await stack.client.workflow_service.describe_task_queue(
-            DescribeTaskQueueRequest(
-                namespace=stack.client.namespace,
-                task_queue=TaskQueue(name=queue),
-                task_queue_type=kind,
-                report_stats=True,
-            )
-        )
-        counts.append(answer.stats.approximate_backlog_count)
-    return counts[0], counts[1]
-
-
-async def _pending(stack: Stack, bid_id: str) -> int:
-    """What a bid still waits on now: activities, children, a workflow task."""
-    d = (await stack.client.get_workflow_handle(bid_id).describe()).raw_description
-    return (
-        len(d.pending_activities)
-        + len(d.pending_children)
-        + (1 if d.HasField("pending_workflow_task") else 0)
-    )
-
-
-async def _until_drained(
-    stack: Stack, queue: str, ids: list[str], limit: float, every: float = 5
-) -> float | None:
-    """Seconds from now until the background work is done: no task waits in the queue, no
-    mailing child runs, and no bid has a pending activity, child or workflow task (every
-    bid described, once the cheaper checks pass). None if not done within `limit`."""
-    started, said = time.perf_counter(), 0.0
-    running = (
-        f"WorkflowType = 'MailingWorkflow' AND TaskQueue = '{queue}' "
-        "AND ExecutionStatus = 'Running'"
-    )
-    while True:
-        at = time.perf_counter() - started
-        if at > limit:
-            return None
-        workflow_tasks, activity_tasks = await _backlog(stack, queue)
-        mailing = (await stack.client.count_workflows(running)).count
-        waiting = None
-        if workflow_tasks == activity_tasks == mailing == 0:
-            waiting = sum(await _each(ids, lambda i: _pending(stack, i)))
-            if waiting == 0:
-                return at
-        if at - said >= 60:
-            said = at
-            print(
-                f"  +{at:.0f} s after the drive: backlog {workflow_tasks} workflow tasks, "
-                f"{activity_tasks} activity tasks; {mailing} mailings running"
-                + (f"; {waiting} pending in the bids" if waiting is not None else ""),
-                flush=True,
-            )
-        await asyncio.sleep(every)
 
 
 async def _progress(stack: Stack, started: float, every: float = 60) -> None:

@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
@@ -21,6 +22,9 @@ from typing import Generic, TypeVar
 
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -139,6 +143,76 @@ class ReadModelWatch(Generic[K]):
                 if future is not None:
                     future.set_result(None)
             await asyncio.sleep(self._every)
+
+
+async def each(ids: list[str], ask, at_once: int = 50) -> list:
+    """`ask(id)` for every id, `at_once` at a time, in order."""
+    limit = asyncio.Semaphore(at_once)
+
+    async def one(i: str):
+        async with limit:
+            return await ask(i)
+
+    return await asyncio.gather(*(one(i) for i in ids))
+
+
+async def _backlog(stack: Stack, queue: str) -> tuple[int, int]:
+    """Tasks waiting in the queue (approximate, from the server): workflow, activity."""
+    counts = []
+    for kind in (TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY):
+        answer = await stack.client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(
+                namespace=stack.client.namespace,
+                task_queue=TaskQueue(name=queue),
+                task_queue_type=kind,
+                report_stats=True,
+            )
+        )
+        counts.append(answer.stats.approximate_backlog_count)
+    return counts[0], counts[1]
+
+
+async def _pending(stack: Stack, bid_id: str) -> int:
+    """What a bid still waits on now: activities, children, a workflow task."""
+    d = (await stack.client.get_workflow_handle(bid_id).describe()).raw_description
+    return (
+        len(d.pending_activities)
+        + len(d.pending_children)
+        + (1 if d.HasField("pending_workflow_task") else 0)
+    )
+
+
+async def until_drained(
+    stack: Stack, queue: str, ids: list[str], limit: float, every: float = 5
+) -> float | None:
+    """Seconds from now until the background work is done: no task waits in the queue, no
+    mailing child runs, and no bid has a pending activity, child or workflow task (every
+    bid described, once the cheaper checks pass). None if not done within `limit`."""
+    started, said = time.perf_counter(), 0.0
+    running = (
+        f"WorkflowType = 'MailingWorkflow' AND TaskQueue = '{queue}' "
+        "AND ExecutionStatus = 'Running'"
+    )
+    while True:
+        at = time.perf_counter() - started
+        if at > limit:
+            return None
+        workflow_tasks, activity_tasks = await _backlog(stack, queue)
+        mailing = (await stack.client.count_workflows(running)).count
+        waiting = None
+        if workflow_tasks == activity_tasks == mailing == 0:
+            waiting = sum(await each(ids, lambda i: _pending(stack, i)))
+            if waiting == 0:
+                return at
+        if at - said >= 60:
+            said = at
+            print(
+                f"  +{at:.0f} s after the drive: backlog {workflow_tasks} workflow tasks, "
+                f"{activity_tasks} activity tasks; {mailing} mailings running"
+                + (f"; {waiting} pending in the bids" if waiting is not None else ""),
+                flush=True,
+            )
+        await asyncio.sleep(every)
 
 
 def percentile(samples: list[float], p: float) -> float:
