@@ -3,7 +3,16 @@ passes with no submission lapses the bid; the award, won or lost, is told to eve
 
 from models import bid_answers as a
 from tests.helpers import wait_until
-from tests.workflows.bid_steps import MEMBERS, assign, to_drafting, to_submission
+from tests.workflows.bid_steps import (
+    MEMBERS,
+    PLAN,
+    assign,
+    sign_all,
+    to_drafting,
+    to_lead_selection,
+    to_submission,
+    write_and_approve,
+)
 from tests.workflows.bid_support import bid_worker, days, keep_history, start_bid, subjects
 
 
@@ -89,3 +98,79 @@ async def test_a_submitted_bid_that_is_not_awarded_tells_everyone_the_feedback(
             m for m in mailbox.to(bid.email(name)) if "funder's decision" in str(m["Subject"])
         ]
         assert "Scored 62; 70 needed" in news.get_body(("plain",)).get_content()
+
+
+async def test_the_award_goes_to_the_consortium_and_others_who_were_interested_get_a_courtesy(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    members = {**MEMBERS, "epsilon": {"lead": True}, "zeta": {}}
+    interest = {
+        "alpha": "lead",
+        "epsilon": "lead",  # not chosen to lead
+        "beta": "partner",
+        "gamma": "partner",
+        "delta": "partner",  # invited, declines
+        "zeta": "not_this_time",
+    }
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, members)
+        await to_lead_selection(bid, interest)
+        await bid.handle.execute_update(
+            "choose_lead", a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha"))
+        )
+        await bid.reach("partner_signup")
+        await bid.handle.execute_update(
+            "invite_partners",
+            a.Invitations(
+                actor=bid.org("alpha"),
+                organisation_ids=[bid.org(n) for n in (*PLAN.values(), "delta")],
+            ),
+        )
+        await bid.handle.execute_update(
+            "answer_invitation", a.InvitationAnswer(actor=bid.org("delta"), accept=False)
+        )
+        for name in PLAN.values():
+            await bid.handle.execute_update(
+                "answer_invitation", a.InvitationAnswer(actor=bid.org(name), accept=True)
+            )
+        await bid.reach("drafting")
+        await assign(bid, env, PLAN)
+        await write_and_approve(bid, PLAN)
+        await bid.reach("agreement")
+        await sign_all(bid, env)
+        await bid.reach("la_signoff")
+        await bid.handle.execute_update(
+            "local_authority_decision",
+            a.LocalAuthorityDecision(actor="local-authority", approve=True),
+        )
+        await bid.reach("submission")
+        await bid.handle.execute_update(
+            "record_submission", a.SubmissionInput(actor=bid.org("alpha"), reference="R-9")
+        )
+        await bid.reach("award")
+        await bid.handle.execute_update(
+            "record_outcome",
+            a.OutcomeInput(
+                actor="coordinator", awarded=True, value=118000, start_date="2027-09-01"
+            ),
+        )
+        await bid.handle.result()
+
+    def decision(name: str) -> list[str]:
+        address = bid.coordinator if name == "coordinator" else bid.email(name)
+        return [
+            m.get_body(("plain",)).get_content()
+            for m in mailbox.to(address)
+            if "The funder's decision" in str(m["Subject"])
+        ]
+
+    for name in ("coordinator", "alpha", "beta", "gamma"):  # the consortium: the award itself
+        await wait_until(lambda n=name: decision(n))
+        [news] = decision(name)
+        assert "Awarded: GBP 118000" in news
+    for name in ("delta", "epsilon"):  # interested, not in the consortium: a courtesy letter
+        await wait_until(lambda n=name: decision(n))
+        [courtesy] = decision(name)
+        assert "was successful" in courtesy and "118000" not in courtesy
+    assert decision("zeta") == []  # said "not this time": hears nothing
