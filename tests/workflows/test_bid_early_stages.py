@@ -220,3 +220,46 @@ async def test_the_lead_cancels_and_everyone_is_told_why(
     for address in (bid.email("beta"), bid.email("gamma"), bid.coordinator):
         [news] = [m for m in mailbox.to(address) if "The bid is cancelled" in str(m["Subject"])]
         assert "Our board said no" in news.get_body(("plain",)).get_content()
+
+
+async def test_a_silent_invitee_is_reminded_then_escalated_to_the_lead_who_gives_more_time(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_partner_signup(bid)
+        await bid.handle.execute_update(
+            "invite_partners",
+            a.Invitations(
+                actor=bid.org("alpha"), organisation_ids=[bid.org("beta"), bid.org("gamma")]
+            ),
+        )
+        await bid.handle.execute_update(
+            "answer_invitation", a.InvitationAnswer(actor=bid.org("beta"), accept=True)
+        )
+        await env.sleep(days(10.5))  # gamma says nothing: reminded, then past the cut-off
+        overdue = "Join the consortium led by Alpha Trust is overdue"
+        await wait_until(lambda: any(overdue in s for s in subjects(mailbox, bid.email("alpha"))))
+        assert any(s.startswith("Reminder: Join") for s in subjects(mailbox, bid.email("gamma")))
+        [letter] = [m for m in mailbox.to(bid.email("alpha")) if overdue in str(m["Subject"])]
+        text = " ".join(letter.get_body(("plain",)).get_content().split())
+        assert "you may give more time, or drop the partner" in text
+        state = await bid.state()
+        task = state.schedule[f"invitation:{bid.org('gamma')}"]
+        assert task.overdue and task.options == ["extend", "drop"]
+        now = await env.get_current_time()
+        await bid.handle.execute_update(
+            "extend_task",
+            a.TaskExtension(actor=bid.org("alpha"), task=task.id, until=now + days(3)),
+        )
+        await wait_until(
+            lambda: any("More time: Join" in s for s in subjects(mailbox, bid.email("gamma")))
+        )
+        await bid.handle.execute_update(
+            "answer_invitation", a.InvitationAnswer(actor=bid.org("gamma"), accept=True)
+        )
+        state = await bid.reach("drafting")
+    assert state.partners[bid.org("gamma")].status == "accepted"
+    actions = await audit_actions(sessions, bid.handle.id)
+    assert actions.index("task_overdue") < actions.index("task_extended")
