@@ -140,7 +140,7 @@ async def test_bad_input_gets_a_clear_4xx_and_records_nothing(
     )
     assert not_json.status_code == 422
     assert bid.org("beta") not in (await bid.state()).interests
-    assert await audit_count(sessions, bid.handle.id, "interest_expressed") == 0
+    assert await audit_count(sessions, bid.handle.id, "expressed_interest") == 0
 
 
 async def test_a_page_reached_after_its_deadline_says_so(
