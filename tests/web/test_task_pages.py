@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from activities.task_links import sign_task_link
 from models.task import TaskLink
+from tests.helpers import wait_until
 from tests.web.support import CSRF, audit_count, to_partner_signup, token_for
 
 
@@ -42,6 +43,10 @@ async def test_the_same_form_sent_twice_records_once_and_a_second_answer_is_refu
 
     assert (await client.post(f"/task/{token}", data=answer)).status_code == 303
     assert (await client.post(f"/task/{token}", data=answer)).status_code == 303
+    timeline = (await bid.state()).timeline
+    assert sum(e.action == "invitation_accepted" for e in timeline) == 1
+    # The audit log is written once the Update's workflow task is committed, after it returns.
+    await wait_until(lambda: audit_count(sessions, bid.handle.id, "invitation_accepted"), within=10)
     assert await audit_count(sessions, bid.handle.id, "invitation_accepted") == 1
 
     other = await client.post(f"/task/{token}", data={**answer, "nonce": "new", "accept": "no"})
