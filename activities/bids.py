@@ -22,8 +22,9 @@ class BidStoreActivities:
 
     @activity.defn
     async def save_opportunity(self, input: OpportunityNotice) -> None:
-        """Upsert the opportunity the bid answers."""
-        values = input.model_dump(exclude={"allow_fewer_partners"})
+        """Upsert the opportunity the bid answers, every term of its notice: a bid started
+        from the web builds its notice from this row."""
+        values = input.model_dump()
         async with self._sessions() as session, session.begin():
             statement = insert(Opportunity).values(**values)
             await session.execute(

@@ -115,6 +115,10 @@ class Opportunity(Base):
     required_sections: Mapped[list[str]] = mapped_column(Json, default=list)
     min_partners: Mapped[int] = mapped_column(Integer, default=1)
     max_partners: Mapped[int | None] = mapped_column(Integer)
+    # May the bid go on with fewer partners than min_partners (the coordinator decides)?
+    allow_fewer_partners: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false"
+    )
     la_signoff_required: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at()
 

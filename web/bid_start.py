@@ -57,6 +57,7 @@ async def notice_for(
         required_sections=row.required_sections or ["summary"],
         min_partners=row.min_partners,
         max_partners=row.max_partners,
+        allow_fewer_partners=row.allow_fewer_partners,
         la_signoff_required=row.la_signoff_required,
     )
 
