@@ -18,7 +18,7 @@ from models.directory import (
     FrameworkFigures,
 )
 from models.framework import Framework
-from models.tables import Bid, Opportunity, Organisation
+from models.tables import Bid, Organisation
 
 RENEWALS_WINDOW = timedelta(days=60)
 
@@ -61,12 +61,14 @@ def _series(events: list[datetime], months: list[str]) -> dict[str, float]:
 
 
 def _values(won: list, months: list[str]) -> dict[str, float]:
-    """The advertised value of the bids won, by the month they were won."""
+    """The value the funder awarded for the bids won, by the month they were won: what each
+    bid recorded (its summary's `awarded_value`, as `DirectoryActivities.figures` reads it),
+    never the notice's advertised value."""
     totals = dict.fromkeys(months, 0.0)
     for bid in won:
         month = _month(bid.updated_at)
         if month in totals:
-            totals[month] += float(bid.value or 0)
+            totals[month] += float((bid.state or {}).get("awarded_value") or 0)
     return totals
 
 
@@ -80,11 +82,7 @@ async def framework_page(
     async with sessions() as session:
         organisations = (await session.scalars(select(Organisation))).all()
         bids = (
-            await session.execute(
-                select(Bid.stage, Bid.created_at, Bid.updated_at, Opportunity.value).join(
-                    Opportunity, Opportunity.id == Bid.opportunity_id
-                )
-            )
+            await session.execute(select(Bid.stage, Bid.created_at, Bid.updated_at, Bid.state))
         ).all()
     until = (now + RENEWALS_WINDOW).date()
     renewals = sorted(

@@ -1,10 +1,20 @@
 """The framework page: members by status, theme and locality with the gaps, renewals due,
 and the figures of success month by month, as SVG drawn on the server."""
 
+import asyncio
+import json
+import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
+from typer.testing import CliRunner
+
+from cli import app
+from models import bid_answers as a
 from models.tables import Organisation
+from tests.helpers import wait_until
+from tests.web.closing_support import SHORT_COMMENTS, to_award
 from web.charts import bar_chart, column_chart
 
 
@@ -46,3 +56,53 @@ async def test_the_coordinator_sees_the_framework_with_gaps_and_renewals(
     lead = web.as_lead(f"renewing-{tag}")
     assert (await lead.get("/framework")).status_code == 403
     assert (await web.as_partner().get("/framework")).status_code == 401
+
+
+def _won(page: str) -> tuple[Decimal, Decimal]:
+    """The framework page's value won: the headline figure, and this month's column."""
+    headline = re.search(r"<strong>£([\d,]+)</strong> won", page)
+    chart = re.search(r'aria-label="Value won, by month".*?</svg>', page, re.S)
+    assert headline and chart, "no value won on the page"
+    month = f"{datetime.now(UTC):%Y-%m}"  # the bids row's month: the database's clock
+    column = re.search(rf"<title>{month}: £([\d,]+)</title>", chart.group())
+    assert column, f"no column for {month}"
+    return _pounds(headline.group(1)), _pounds(column.group(1))
+
+
+def _pounds(shown: str) -> Decimal:
+    return Decimal(shown.replace(",", ""))
+
+
+async def test_value_won_is_what_the_funder_awarded_not_the_advertised_value(
+    web, time_skipping_env, sessions, settings, mailbox, monkeypatch
+):
+    web.app.state.services.clock = None  # the page's months by the wall clock, as the rows'
+    monkeypatch.setenv("DATABASE_URL", settings.database_url.get_secret_value())
+
+    async def figures() -> dict:
+        run = await asyncio.to_thread(CliRunner().invoke, app, ["member", "figures", "--json"])
+        assert run.exit_code == 0, run.output
+        return json.loads(run.output)
+
+    async def page() -> str:
+        return (await web.as_coordinator().get("/framework")).text
+
+    bid = await web.start_bid(la_signoff=False, timetable=SHORT_COMMENTS)
+    secret = web.settings.secret_key.get_secret_value()
+    await to_award(bid, mailbox, secret, await time_skipping_env.get_current_time())
+    before_page, before_cli = _won(await page()), await figures()
+    award = a.OutcomeInput(actor="coordinator", awarded=True, value=95000, start_date="2027-04-01")
+    await bid.handle.execute_update("record_outcome", award)
+    await bid.reach("awarded")
+    await bid.handle.result()
+
+    async def counted() -> bool:  # the read model follows by an activity
+        return (await figures())["bids_won"] == before_cli["bids_won"] + 1
+
+    await wait_until(counted)
+    after_page, after_cli = _won(await page()), await figures()
+    assert bid.notice.value == 120000  # advertised; the funder awarded less
+    assert Decimal(str(after_cli["value_won"])) - Decimal(str(before_cli["value_won"])) == 95000
+    assert [x - y for x, y in zip(after_page, before_page, strict=True)] == [95000, 95000]
+    text = await asyncio.to_thread(CliRunner().invoke, app, ["member", "figures"])
+    assert f"value won: £{Decimal(str(after_cli['value_won'])):,.2f}" in text.output
