@@ -7,6 +7,8 @@ import argparse
 import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from temporalio import activity, workflow
@@ -123,6 +125,27 @@ async def updates_in_flight(client: Client, updates: int = 200, in_flight: int =
         "loaded_update_p50_ms": percentile(samples, 50),
         "loaded_update_p99_ms": percentile(samples, 99),
     }
+
+
+@asynccontextmanager
+async def bare_update(client: Client) -> AsyncIterator[Callable[[], Awaitable[float]]]:
+    """A bare Update to take between a benchmark's own calls, so that the baseline sees the
+    same moment's load (the machine is shared): yields a call returning one round trip, ms."""
+    queue = f"baseline-{uuid.uuid4()}"
+    async with Worker(
+        client, task_queue=queue, workflows=[IdleWorkflow], max_concurrent_workflow_tasks=100
+    ):
+        handle = await client.start_workflow(IdleWorkflow.run, id=f"{queue}-idle", task_queue=queue)
+
+        async def one() -> float:
+            t = time.perf_counter()
+            await handle.execute_update(IdleWorkflow.touch)
+            return (time.perf_counter() - t) * 1000
+
+        try:
+            yield one
+        finally:
+            await handle.signal(IdleWorkflow.finish)
 
 
 def report(figures: dict) -> None:
