@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from models.bid import BidState, OutstandingTask
 from models.bid_answers import (
@@ -20,6 +21,7 @@ from models.bid_answers import (
     LocalAuthorityDecision,
     OutcomeInput,
     ReviewInput,
+    SectionReturn,
     SignatureInput,
     SubmissionInput,
     Withdrawal,
@@ -48,6 +50,44 @@ def _yes(form: Form, name: str) -> bool:
 
 def _agreement_version(state: BidState | None) -> int:
     return state.agreement.version if state and state.agreement else 0
+
+
+# The local authority's page: a box to tick and a comment for each section, by its key.
+RETURN, COMMENT = "return:", "comment:"
+
+
+def _la_decision(link: TaskLink, form: Form) -> LocalAuthorityDecision:
+    """Approve; or return the sections ticked (or given a comment), each with its own
+    comment. With none, the comments on the bid as a whole send all of it back."""
+    ticked = [k.removeprefix(RETURN) for k in form if k.startswith(RETURN) and _yes(form, k)]
+    noted = {
+        k.removeprefix(COMMENT): v.strip()
+        for k, v in form.items()
+        if k.startswith(COMMENT) and v.strip()
+    }
+    sections = list(dict.fromkeys([*ticked, *noted]))
+    silent = [k for k in sections if k not in noted]
+    if silent:
+        raise _comment_needed(silent)
+    return LocalAuthorityDecision(
+        actor=link.organisation_id,
+        approve=_yes(form, "approve"),
+        comments=form.get("comments", "").strip(),
+        returns=[SectionReturn(section=k, comment=noted[k]) for k in sections],
+    )
+
+
+def _comment_needed(sections: list[str]) -> ValidationError:
+    """A section ticked with nothing said about it: the writer would not know what to change."""
+    errors = [
+        InitErrorDetails(
+            type=PydanticCustomError("comment_needed", "say what must change in '{k}'", {"k": k}),
+            loc=("returns", k),
+            input="",
+        )
+        for k in sections
+    ]
+    return ValidationError.from_exception_data("LocalAuthorityDecision", errors)
 
 
 FORMS: dict[str, TaskForm] = {
@@ -108,9 +148,7 @@ FORMS: dict[str, TaskForm] = {
     "la_signoff": TaskForm(
         "local_authority_decision",
         "Please sign off this bid",
-        lambda link, f, s: LocalAuthorityDecision(
-            actor=link.organisation_id, approve=_yes(f, "approve"), comments=f.get("comments", "")
-        ),
+        lambda link, f, s: _la_decision(link, f),
     ),
     "submission": TaskForm(
         "record_submission",

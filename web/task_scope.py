@@ -152,23 +152,25 @@ def _la_signoff(link: TaskLink, state: BidState) -> Shown:
     if event is None:
         return []
     decision = "Signed off" if event.action == "la_approved" else "Returned for redrafting"
-    return [("Your decision", decision), ("Your comments", str(event.detail.get("comments", "")))]
+    shown = [("Your decision", decision), ("Your comments", str(event.detail.get("comments", "")))]
+    returns: dict[str, Any] = event.detail.get("returns") or {}
+    return shown + [(f"Returned: {section}", str(note)) for section, note in returns.items()]
 
 
 def _submission(link: TaskLink, state: BidState) -> Shown:
-    done = state.submission or {}
-    return [("Reference", str(done.get("reference", ""))), ("Recorded", _when(done.get("at")))]
+    done = state.submission
+    return [("Reference", done.reference), ("Recorded", _when(done.at))] if done else []
 
 
 def _outcome(link: TaskLink, state: BidState) -> Shown:
-    if state.outcome is None:
-        return []
     outcome = state.outcome
+    if outcome is None:
+        return []
     return [
-        ("Decision", "Awarded" if outcome.get("awarded") else "Not awarded"),
-        ("Value", str(outcome.get("value") or "")),
-        ("Start date", str(outcome.get("start_date") or "")),
-        ("Feedback", str(outcome.get("feedback") or "")),
+        ("Decision", "Awarded" if outcome.awarded else "Not awarded"),
+        ("Value", f"{state.notice.currency} {outcome.value}" if outcome.value is not None else ""),
+        ("Start date", str(outcome.start_date or "")),
+        ("Feedback", outcome.feedback),
     ]
 
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from models import bid_answers as a
 from models.bid import BidState, Timetable
-from tests.web.support import to_drafting, token_of_kind
-from tests.workflows.bid_support import Bid
+from tests.web.support import to_partner_signup, token_of_kind
+from tests.workflows.bid_support import Bid, days
 
 # A one-second comment period: no skipped time needed, so these tests never wait on the
 # time-skipping server's clock.
@@ -14,21 +14,37 @@ SHORT_COMMENTS = Timetable(comment_window=timedelta(seconds=1))
 TEXTS = {
     "summary": "We will reach 400 young people in Easington through peer support groups.",
     "delivery": "Gamma runs weekly sessions in three schools; beta trains the peer mentors.",
+    "budget": "£40,000 a year for three years: staff £30,000, venues £6,000, training £4,000.",
 }
+WRITERS = {"summary": "beta", "delivery": "gamma"}  # section -> who writes it
 
 
-async def to_agreement_signed(bid: Bid, mailbox, secret: str, now) -> BidState:
-    """Drafting done (beta wrote the summary, gamma the delivery, alpha approved both) and
-    the agreement signed by all three; the bid's state once it has moved on."""
-    await to_drafting(bid, now)
-    for name, section in (("beta", "summary"), ("gamma", "delivery")):
+async def to_agreement_signed(
+    bid: Bid, mailbox, secret: str, now, writers: dict[str, str] = WRITERS
+) -> BidState:
+    """Beta and gamma partners; each section written by its writer in `writers` and approved
+    by alpha, the lead; the agreement signed by all three. The bid's state once it has moved
+    on."""
+    await to_partner_signup(bid)
+    for name in ("beta", "gamma"):
+        await bid.handle.execute_update(
+            "answer_invitation", a.InvitationAnswer(actor=bid.org(name), accept=True)
+        )
+    await bid.reach("drafting")
+    assignments = [
+        a.SectionAssignment(section=key, organisation_id=bid.org(name), due=now + days(10))
+        for key, name in writers.items()
+    ]
+    await bid.handle.execute_update(
+        "assign_sections", a.SectionAssignments(actor=bid.org("alpha"), assignments=assignments)
+    )
+    for key, name in writers.items():
         await bid.handle.execute_update(
             "submit_contribution",
-            a.ContributionInput(actor=bid.org(name), section=section, body=TEXTS[section]),
+            a.ContributionInput(actor=bid.org(name), section=key, body=TEXTS[key]),
         )
         await bid.handle.execute_update(
-            "review_contribution",
-            a.ReviewInput(actor=bid.org("alpha"), section=section, approve=True),
+            "review_contribution", a.ReviewInput(actor=bid.org("alpha"), section=key, approve=True)
         )
     state = await bid.reach("agreement")
     await token_of_kind(mailbox, bid.email("alpha"), "signature", secret)  # signing is open
@@ -46,8 +62,10 @@ async def to_agreement_signed(bid: Bid, mailbox, secret: str, now) -> BidState:
     return await bid.state()
 
 
-async def to_la_signoff(bid: Bid, mailbox, secret: str, now) -> BidState:
-    await to_agreement_signed(bid, mailbox, secret, now)
+async def to_la_signoff(
+    bid: Bid, mailbox, secret: str, now, writers: dict[str, str] = WRITERS
+) -> BidState:
+    await to_agreement_signed(bid, mailbox, secret, now, writers)
     return await bid.reach("la_signoff")
 
 
