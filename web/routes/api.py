@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from models.bid import BidState, OutstandingTask
+from models.bid import OutstandingTask
+from models.bid_public import BidPublic, BidSummary
 from models.task import TaskLink
 from web.actions import ActionRefused, BidNotFound, bid_state
 from web.auth import Viewer, require_viewer, session_value, uses_bearer
@@ -62,7 +63,7 @@ class TaskView(BaseModel):
 
 class Done(BaseModel):
     ok: bool = True
-    result: Any = None
+    result: BidSummary | None = None  # an action's: the bid as it stands after it
 
 
 async def api_viewer(request: Request) -> Viewer:
@@ -130,16 +131,17 @@ async def bids(
     ]
 
 
-@router.get("/bids/{bid_id}", response_model=BidState)
-async def bid(bid_id: BidId, viewer: ApiViewer, services: ServicesDep) -> BidState:
-    """One bid's whole state: for the coordinator and this bid's lead only."""
+@router.get("/bids/{bid_id}", response_model=BidPublic)
+async def bid(bid_id: BidId, viewer: ApiViewer, services: ServicesDep) -> BidPublic:
+    """One bid as its lead and the coordinator act on it: for them only. No e-mail
+    addresses: the lead's pages show none, and the coordinator has them on the dashboard."""
     try:
         state = await bid_state(await services.temporal(), bid_id)
     except BidNotFound as error:
         raise HTTPException(404, str(error)) from error
     if not may_view(viewer, state):
         raise HTTPException(403, "Only the coordinator and this bid's lead may see it.")
-    return state
+    return BidPublic.of(state)
 
 
 def _actions_help() -> str:
@@ -175,7 +177,7 @@ async def act(
         raise HTTPException(422, error.errors(include_url=False, include_context=False)) from error
     except ActionRefused as error:
         raise HTTPException(409, str(error)) from error
-    return Done(result=result)
+    return Done(result=BidSummary.model_validate(result))
 
 
 @router.get("/tasks/{token}", response_model=TaskView)
