@@ -177,7 +177,7 @@ async def act(
         raise HTTPException(422, error.errors(include_url=False, include_context=False)) from error
     except ActionRefused as error:
         raise HTTPException(409, str(error)) from error
-    return Done(result=BidSummary.model_validate(result))
+    return Done(result=None if result is None else BidSummary.model_validate(result))
 
 
 @router.get("/tasks/{token}", response_model=TaskView)
