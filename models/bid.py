@@ -32,7 +32,9 @@ Stage = Literal[
     "lapsed",
 ]
 CLOSED_STAGES = ("awarded", "not_awarded", "no_go", "abandoned", "cancelled", "lapsed")
-PartnerStatus = Literal["lead", "invited", "accepted", "declined", "withdrawn", "removed"]
+PartnerStatus = Literal[
+    "lead", "invited", "accepted", "declined", "expired", "withdrawn", "removed"
+]
 SectionStatus = Literal["unassigned", "assigned", "submitted", "returned", "approved"]
 
 
@@ -161,11 +163,24 @@ class Deadlines(BaseModel):
     la_signoff: datetime | None = None
 
     def moved(self, delta: timedelta, now: datetime) -> None:
-        """The funder moved the deadline: every date still ahead moves with it."""
+        """The funder moved the deadline: every date still ahead moves with it (none into
+        the past: see `shifted`)."""
+        self.submission += delta
         for name in type(self).model_fields:
             moment = getattr(self, name)
-            if moment is not None and (moment > now or name == "submission"):
-                setattr(self, name, moment + delta)
+            if name != "submission" and moment is not None and moment > now:
+                setattr(self, name, shifted(moment, delta, now, self.submission))
+
+
+MOVE_GRACE = timedelta(days=1)
+
+
+def shifted(moment: datetime, delta: timedelta, now: datetime, deadline: datetime) -> datetime:
+    """A date still ahead, moved with the funder's deadline. An earlier deadline never moves
+    it into the past: it becomes a day from now (at most the new deadline), so people are
+    told, and have a moment to answer, before anything is overdue."""
+    moved = moment + delta
+    return moved if moved > now else min(now + MOVE_GRACE, deadline)
 
 
 class DecisionRecord(BaseModel):

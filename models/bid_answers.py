@@ -154,5 +154,5 @@ class Cancellation(Answer):
 class TaskExtension(Answer):
     """More time for one overdue task (an invitation, a section, a signature, a sign-off)."""
 
-    task: Label  # the task's id on the bid's schedule, e.g. "section:summary"
+    task: Name  # the task's id on the bid's schedule, e.g. "section:summary" (kind + a key)
     until: Aware

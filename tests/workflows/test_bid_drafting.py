@@ -141,9 +141,9 @@ async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_with_its_
         await to_drafting(bid)
         await assign(bid, env, {"summary": "beta"}, due_days=4)
         await env.sleep(days(3.5))  # reminders at 2 and 3 days before... then daily
-        await wait_until(lambda: len(subjects(mailbox, bid.email("beta"))) >= 4)
-        reminders = [s for s in subjects(mailbox, bid.email("beta")) if s.startswith("Reminder")]
-        assert len(reminders) == 2, subjects(mailbox, bid.email("beta"))
+        sent = lambda: [s for s in subjects(mailbox, bid.email("beta")) if s.startswith("Reminder")]  # noqa: E731
+        await wait_until(lambda: len(sent()) >= 2)  # e-mails go after the bid moves on
+        assert len(sent()) == 2, subjects(mailbox, bid.email("beta"))
         await env.sleep(days(1))
         # The lead can act on a partner's section (more time, or another writer): it hears;
         # the coordinator sees it on the dashboard (the summary's overdue list).

@@ -5,18 +5,31 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from models import bid_answers as a
+from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS, PLAN, assign, to_drafting
 from tests.workflows.bid_support import audit_actions, bid_worker, days, start_bid
 
 
 async def refused(bid, sessions, update, answer, reason: str) -> None:
     """The answer is refused with `reason`, and nothing about the bid changes."""
-    before = (await bid.state(), await audit_actions(sessions, bid.handle.id))
+    before = (await bid.state(), await _audited(bid, sessions))
     with pytest.raises(WorkflowUpdateFailedError) as error:
         await bid.handle.execute_update(update, answer)
     assert reason in str(error.value.cause)
-    after = (await bid.state(), await audit_actions(sessions, bid.handle.id))
+    after = (await bid.state(), await _audited(bid, sessions))
     assert after[0].timeline == before[0].timeline and after[1] == before[1]
+
+
+async def _audited(bid, sessions) -> list[str]:
+    """The audit log once it has caught up with the bid's timeline (its rows are written
+    after each workflow task, in the background)."""
+    timeline = [e.action for e in (await bid.state()).timeline]
+
+    async def caught_up() -> bool:
+        return await audit_actions(sessions, bid.handle.id) == timeline
+
+    await wait_until(caught_up)
+    return await audit_actions(sessions, bid.handle.id)
 
 
 async def test_duplicate_late_and_unauthorised_answers_are_refused_and_record_nothing(

@@ -31,12 +31,14 @@ class AgreementStage:
         self.state, self.fx, self.reminders = state, fx, reminders
         self.escalations, self.leaving = escalations, leaving
 
-    async def sign(self) -> None:
+    async def sign(self) -> bool:
+        """True when every party signed one version; False when a party left meanwhile (the
+        workflow then settles the consortium again, and a new version goes out)."""
         s, fx = self.state, self.fx
-        while True:
-            self.leaving.agreement_stale = False
-            if await self._new_version():
-                await self._comment_period()
+        self.leaving.agreement_stale = False
+        if await self._new_version():
+            await self._comment_period()
+        if not self.leaving.agreement_stale:
             self._ask_for_signatures()
             while not await fx.wait(self._signed_or_stale, lambda: s.deadlines.signatures):
                 a = s.agreement
@@ -46,9 +48,8 @@ class AgreementStage:
                 await self.escalations.stuck(
                     "agreement", reason, ["extend", "abandon"], self._signed_or_stale
                 )
-            self.reminders.done_where(lambda t: t.kind == "signature")
-            if not self.leaving.agreement_stale:
-                return
+        self.reminders.done_where(lambda t: t.kind == "signature")
+        return not self.leaving.agreement_stale
 
     def _signed_or_stale(self) -> bool:
         a = self.state.agreement
@@ -66,13 +67,18 @@ class AgreementStage:
             if same.version_hash == s.agreement.version_hash:
                 return False
         version = (s.agreement.version + 1) if s.agreement else 1
-        doc = await STORE.run(AgreementActivities.generate_agreement, self._input(version))
+        while True:  # a party that leaves while the text is generated is not in it
+            parties = [p.organisation_id for p in s.active_partners()]
+            doc = await STORE.run(AgreementActivities.generate_agreement, self._input(version))
+            if parties == [p.organisation_id for p in s.active_partners()]:
+                break
+        self._expire_invitations()
         comment_until = workflow.now() + t.comment_window
         s.agreement = AgreementState(
             version=version,
             version_hash=doc.version_hash,
             text=doc.text,
-            parties=[p.organisation_id for p in s.active_partners()],
+            parties=parties,
             comments=s.agreement.comments if s.agreement else [],  # each names its version
             comment_until=comment_until,
         )
@@ -109,6 +115,15 @@ class AgreementStage:
                 comments=sum(c.version == version for c in s.agreement.comments),
             )
             await fx.save()
+
+    def _expire_invitations(self) -> None:
+        """The agreement names the consortium: invitations still unanswered lapse."""
+        s = self.state
+        for partner in s.partners.values():
+            if partner.status == "invited":
+                partner.status = "expired"
+                self.fx.record("system", "invitation_expired", partner.organisation_id)
+        self.reminders.done_where(lambda t: t.kind == "invitation")
 
     def _ask_for_signatures(self) -> None:
         s = self.state

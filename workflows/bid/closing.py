@@ -31,7 +31,7 @@ class ClosingStages:
         if not s.notice.la_signoff_required:
             return True
         fx.set_stage("la_signoff")
-        s.deadlines.la_signoff = workflow.now() + s.timetable.la_window
+        s.deadlines.la_signoff = min(workflow.now() + s.timetable.la_window, s.deadlines.submission)
         self.la_answer = None
         fx.record("system", "la_signoff_requested", round=s.la_returns + 1)
         await fx.save()

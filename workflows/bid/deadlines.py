@@ -6,7 +6,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models import bid_answers as a
-    from models.bid import BidState
+    from models.bid import BidState, shifted
     from workflows.bid.effects import Effects
     from workflows.bid.reminders import Reminders
     from workflows.bid.rules import when
@@ -25,7 +25,7 @@ class DeadlineMoves:
             s.agreement.comment_until = s.deadlines.agreement_comments
         for section in s.sections.values():
             if section.due is not None and section.due > now:
-                section.due += delta
+                section.due = shifted(section.due, delta, now, s.deadlines.submission)
         self.reminders.shift(delta)
         fx.wakeup = True
         fx.upsert_search_attributes()
@@ -39,5 +39,6 @@ class DeadlineMoves:
             f"The funder moved the deadline from {when(old)} to "
             f"{when(input.submission_deadline)}. Every date in the bid moved with it."
         )
-        step = f"deadline-{input.submission_deadline:%Y%m%d%H%M}"
+        info = workflow.current_update_info()
+        step = f"deadline-{info.id if info else input.submission_deadline.isoformat()}"
         fx.mail(step, [fx.letter(step, e, "The deadline moved", body) for e in fx.everyone()])

@@ -104,16 +104,6 @@ class DraftingStage:
             attachment_name=input.attachment_name,
             submitted_at=workflow.now(),
         )
-        await fx.store(
-            "the contribution", STORE.run_local(BidStoreActivities.record_contribution, row)
-        )
-        fx.record(
-            input.actor,
-            "contribution_submitted",
-            input.actor,
-            section=input.section,
-            version=section.version,
-        )
         self.reminders.add(
             DueTask(
                 id=f"review:{input.section}",
@@ -129,6 +119,16 @@ class DraftingStage:
                 escalate_to="coordinator",
                 options=["extend"],
             )
+        )
+        await fx.store(
+            "the contribution", STORE.run_local(BidStoreActivities.record_contribution, row)
+        )
+        fx.record(
+            input.actor,
+            "contribution_submitted",
+            input.actor,
+            section=input.section,
+            version=section.version,
         )
 
     async def review_contribution(self, input: a.ReviewInput) -> None:

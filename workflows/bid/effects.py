@@ -13,7 +13,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.bids import BidStoreActivities
@@ -107,20 +107,25 @@ class Effects:
         try:
             await write
         except (ActivityError, ApplicationError) as error:
-            # A remote activity's failure comes wrapped; a local activity's, as it was raised.
-            cause = error.cause if isinstance(error, ActivityError) else error
-            if not isinstance(cause, ApplicationError) or not cause.non_retryable:
+            cause = _data_error(error)
+            if cause is None:
                 raise
-            problem = f"{what} could not be saved: {cause.message}"
-            self.state.problems.append(problem)
-            letter = self.letter(
-                f"problem-{len(self.state.problems)}",
-                self.state.coordinator_email,
-                "Something in this bid could not be saved",
-                f"{problem}. The bid goes on; please check the record.",
-                kind="bid_escalation",
-            )
-            self.mail(f"problem-{len(self.state.problems)}", [letter])
+            self._problem(f"{what} could not be saved: {cause.message}")
+
+    def _problem(self, problem: str, tell: bool = True) -> None:
+        """Something a person must look at: on the bid (the dashboard) and, once, by e-mail."""
+        self.state.problems.append(problem)
+        if not tell:
+            return
+        step = f"problem-{len(self.state.problems)}"
+        letter = self.letter(
+            step,
+            self.state.coordinator_email,
+            "Something in this bid could not be saved or sent",
+            f"{problem}. The bid goes on; please check the record.",
+            kind="bid_escalation",
+        )
+        self.mail(step, [letter])
 
     def set_stage(self, stage: Stage) -> None:
         self.state.stage = stage
@@ -178,12 +183,24 @@ class Effects:
             self.later(self._send(step, letters))
 
     async def _send(self, step: str, letters: list[Letter]) -> None:
-        await workflow.execute_child_workflow(
-            MailingWorkflow.run,
-            MailingInput(bid_id=self.state.bid_id, letters=letters),
-            id=f"{self.state.bid_id}/mail/{step}",
-            priority=BACKGROUND,
-        )
+        """A mailing that fails on its data (an address the relay can never take) is a
+        problem the coordinator hears of now, not a failure of the bid when it ends."""
+        try:
+            await workflow.execute_child_workflow(
+                MailingWorkflow.run,
+                MailingInput(bid_id=self.state.bid_id, letters=letters),
+                id=f"{self.state.bid_id}/mail/{step}",
+                priority=BACKGROUND,
+            )
+        except ChildWorkflowError as error:
+            cause = _data_error(error)
+            if cause is None:
+                raise
+            # A letter about a problem that cannot be sent is not mailed about again.
+            self._problem(
+                f"e-mail '{step}' could not be sent: {cause.message}",
+                tell=not step.startswith("problem-"),
+            )
 
     def later(self, work: Coroutine[Any, Any, Any]) -> None:
         # Work done and well is let go (a bid of months starts thousands of these); a failure
@@ -264,3 +281,15 @@ class Effects:
 
     def is_coordinator(self, actor: str) -> bool:
         return actor == COORDINATOR
+
+
+def _data_error(error: BaseException) -> ApplicationError | None:
+    """The non-retryable error (a data error) behind an activity's or a child's failure, if
+    that is what it was: a remote activity's failure comes wrapped, a local activity's as it
+    was raised, a child's wrapped once more."""
+    cause: BaseException | None = error
+    while isinstance(cause, FailureError):
+        if isinstance(cause, ApplicationError):
+            return cause if cause.non_retryable else None
+        cause = cause.cause
+    return None

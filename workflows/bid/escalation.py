@@ -19,13 +19,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows.bid.reminders import Reminders
     from workflows.bid.rules import when
 
-# The deadline an escalation's "extend" moves, by the stage that escalated.
+# The deadline an escalation's "extend" moves, by the stage that escalated, and the kind of
+# task on the schedule that moves with it (the invitees, the parties yet to sign).
 EXTENDS = {
     "notice": "interest",
     "lead_selection": "lead",
     "partner_signup": "partners",
     "agreement": "signatures",
 }
+EXTENDS_TASKS = {"partner_signup": "invitation", "agreement": "signature"}
 
 OPTION_WORDS = {
     "extend": "give more time",
@@ -80,6 +82,9 @@ class Escalations:
         )
         action = (s.escalation.resolution if s.escalation else None) or "resolved"
         s.escalation = None
+        if action == "resolved":  # settled by a late answer, not by the coordinator
+            fx.record("system", "escalation_resolved", stage=stage)
+            await fx.save()
         if action == "abandon":
             raise BidClosed("abandoned", s.closed_reason or reason)
         return action
@@ -127,6 +132,9 @@ class Escalations:
         if input.action == "extend":
             assert input.until is not None
             setattr(s.deadlines, EXTENDS[s.escalation.stage], input.until)
+            kind = EXTENDS_TASKS.get(s.escalation.stage)
+            for task in [t for t in s.schedule.values() if t.kind == kind]:
+                self.reminders.extend(task.id, input.until)
         if input.action == "abandon":
             s.closed_reason = input.reason or s.escalation.reason
         s.escalation.resolution = input.action
@@ -142,11 +150,12 @@ class Escalations:
         self.fx.record(
             input.actor, "task_extended", _org(task.owed_by), task=task.id, until=when(input.until)
         )
+        step = f"{task.id}:{task.round}:extended-{_update_id()}"
         self.fx.mail(
-            f"{task.id}:{task.round}:extended-{input.until:%Y%m%d%H%M}",
+            step,
             [
                 self.fx.letter(
-                    f"{task.id}:{task.round}:extended-{input.until:%Y%m%d%H%M}",
+                    step,
                     task.to,
                     f"More time: {task.heading}",
                     f"You now have until {when(input.until)}. {task.body}",
@@ -156,6 +165,11 @@ class Escalations:
                 )
             ],
         )
+
+
+def _update_id() -> str:
+    info = workflow.current_update_info()
+    return info.id if info else "run"
 
 
 def _org(owed_by: str) -> str | None:

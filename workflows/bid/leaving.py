@@ -40,6 +40,7 @@ class Leaving:
         for key, section in s.sections.items():
             if section.assigned_to == org and section.status != "approved":
                 section.status = "assigned"
+                self.reminders.done(f"review:{key}")  # nothing of theirs is left to review
                 due = max(section.due or workflow.now(), workflow.now() + timedelta(days=2))
                 note = f"It was {partner.name}'s; they have {status}."
                 self.drafting.assign(key, s.lead_id or "", due, "system", note)

@@ -40,7 +40,8 @@ class NoticeStage:
         await fx.wait(everyone, lambda: s.deadlines.interest)
         while not any(i.answer != "not_this_time" for i in s.interests.values()):
             reason = f"No member expressed interest by {when(s.deadlines.interest)}."
-            await self.escalations.stuck("notice", reason, ["extend", "abandon"])
+            options = ["abandon"] if everyone() else ["extend", "abandon"]  # all said no
+            await self.escalations.stuck("notice", reason, options)
             await fx.wait(everyone, lambda: s.deadlines.interest)
 
     def _letter(self, step: str, org: str) -> Letter:

@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.bid.effects import Effects
     from workflows.bid.escalation import Escalations
     from workflows.bid.reminders import Reminders
-    from workflows.bid.rules import when
+    from workflows.bid.rules import check_invitations, when
     from workflows.policies import STORE
 
 
@@ -87,6 +87,9 @@ class PartnerStage:
         s, fx = self.state, self.fx
         orgs = list(dict.fromkeys(input.organisation_ids))
         await self._look_up([o for o in orgs if o not in s.members])
+        # The lookup took time: another answer (a cancellation, the same invitation, the
+        # stage moving on) may have come in meanwhile.
+        check_invitations(s, input, workflow.now())
         tasks = [self._invite(org) for org in orgs]
         for org in orgs:
             fx.record(input.actor, "partner_invited", org)

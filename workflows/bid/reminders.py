@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.bid import BidState
+    from models.bid import BidState, shifted
     from models.bid_schedule import DueTask
     from models.bid_tasks import Letter
     from workflows.bid.effects import Effects
@@ -64,17 +64,18 @@ class Reminders:
 
     def extend(self, task_id: str, until: datetime) -> DueTask:
         task = self.state.schedule[task_id]
-        task.due, task.overdue, task.reminders_sent = until, False, 0
+        # reminders_sent keeps counting: each reminder's letter key stays its own
+        task.due, task.overdue = until, False
         task.last_sent_at = workflow.now()
         self._changed()
         return task
 
     def shift(self, delta: timedelta) -> None:
         """The funder moved the deadline: every task still owed moves with it."""
-        now = workflow.now()
+        now, deadline = workflow.now(), self.state.deadlines.submission
         for task in self.state.schedule.values():
             if task.due > now:
-                task.due += delta
+                task.due = shifted(task.due, delta, now, deadline)
         self._changed()
 
     def _next(self) -> datetime | None:

@@ -90,13 +90,16 @@ class BidWorkflow:
             while True:
                 await self._drafting.draft()
                 await self._partners.ensure_minimum()
-                await self._agreement.sign()
-                if await self._closing.local_authority_signs_off():
+                if not await self._agreement.sign():
+                    continue  # a party left: its sections, the numbers, then a new version
+                signed_off = await self._closing.local_authority_signs_off()
+                if signed_off and not self._leaving.agreement_stale:
                     break
             await self._closing.submit()
             await self._closing.await_award()
         except BidClosed as closed:
             await self._closing.close(closed)
+        self._reminders.done_where(lambda t: True)  # the bid is over: nothing is owed
         self._reminders.stop()
         await reminding
         await workflow.wait_condition(workflow.all_handlers_finished)
