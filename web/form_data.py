@@ -41,6 +41,8 @@ def action_data(action: str, form: FormData) -> dict:
                 f.pop(optional)
     if action == "move_deadline":
         f["submission_deadline"] = _due(f.get("submission_deadline", ""))
+    if action == "extend_task":
+        f["until"] = _due(f.get("until", ""))
     if action == "resolve_escalation" and f.get("until"):
         f["until"] = _due(f["until"])
     elif action == "resolve_escalation":

@@ -15,11 +15,20 @@ from web.actions import ActionRefused, BidNotFound, bid_state
 from web.auth import ViewerDep, current_viewer
 from web.bid_actions import ACTIONS, NotAllowed, may_view, perform
 from web.bid_list import list_bids
+from web.bid_page import Search, from_state, invite_choices
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.form_data import action_data
-from web.params import ActionName, AttachmentId, BidId, Notice, Offset, OpportunityId
-from web.queries import attachment, attachments_of, lead_of, open_opportunities
+from web.params import (
+    ActionName,
+    AttachmentId,
+    BidId,
+    Notice,
+    Offset,
+    OpportunityId,
+    TextFilter,
+)
+from web.queries import attachment, attachments_of, bid_summary, lead_of, open_opportunities
 from web.routes.tasks import errors_text
 from web.services import ServicesDep
 from web.templating import message, render
@@ -54,22 +63,31 @@ async def console_bid(
     viewer: ViewerDep,
     services: ServicesDep,
     done: Notice = None,
+    name: TextFilter = "",
+    theme: TextFilter = "",
+    locality: TextFilter = "",
 ) -> Response:
+    """The bid the viewer leads: what holds it up, and every lead action; `name`, `theme`
+    and `locality` search the directory for members to invite."""
     try:
         state = await bid_state(await services.temporal(), bid_id)
     except BidNotFound as error:
         return message(request, "No such bid", str(error), 404)
     if not may_view(viewer, state):
         return message(request, "Not allowed", "Only this bid's lead body may open it.", 403)
-    accepted = [p for p in state.partners.values() if p.status in ("lead", "accepted")]
+    search = Search(name, theme, locality)
+    invitable, found = await invite_choices(services.sessions, state, search)
     return render(
         request,
         "console_bid.html",
         {
             "state": state,
+            "status": from_state(state, await bid_summary(services.sessions, bid_id)),
             "done": done,
-            "accepted": accepted,
-            "invitable": [m for k, m in state.members.items() if k not in state.partners],
+            "accepted": state.active_partners(),
+            "invitable": invitable,
+            "found": found,
+            "search": search,
             "nonce": secrets.token_urlsafe(16),
             "attachments": await attachments_of(services.sessions, bid_id),
         },

@@ -5,14 +5,17 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from models.bid import BidState
 from models.framework import load_framework
+from settings import Settings
 from web.actions import BidNotFound, bid_state
 from web.auth import CoordinatorDep
 from web.bid_list import list_bids
+from web.bid_page import BidStatus, Search, from_state, from_summary, invite_choices
 from web.charts import bar_chart, column_chart
 from web.framework_figures import framework_page
 from web.params import BidId, Notice, Offset, StageFilter, TextFilter
-from web.queries import attachments_of, bid_detail, filter_options
+from web.queries import BidDetail, attachments_of, bid_detail, filter_options
 from web.services import ServicesDep, Unavailable
 from web.templating import message, render
 
@@ -43,7 +46,12 @@ async def dashboard_bid(
     viewer: CoordinatorDep,
     services: ServicesDep,
     done: Notice = None,
+    name: TextFilter = "",
+    theme: TextFilter = "",
+    locality: TextFilter = "",
 ) -> Response:
+    """One bid: drawn from the read model and the audit log, with the live state's actions
+    when it can be read; `name`, `theme` and `locality` search the directory to invite."""
     detail = await bid_detail(services.sessions, bid_id, await services.now())
     if detail is None:
         return message(request, "No such bid", f"There is no bid '{bid_id}'.", 404)
@@ -54,29 +62,37 @@ async def dashboard_bid(
         pass  # finished: the read model and the audit log still tell its story
     except Unavailable:
         unreadable = True  # the read model still tells it; only the actions wait
-    ui = services.settings.temporal_ui_url
-    namespace = services.settings.temporal_namespace
-    return render(
-        request,
-        "dashboard_bid.html",
-        {
-            "d": detail,
-            "state": state,
-            "done": done,
-            "unreadable": unreadable,
-            "temporal_url": f"{ui.rstrip('/')}/namespaces/{namespace}/workflows/{bid_id}"
-            if ui
-            else None,
-            "accepted": [p for p in state.partners.values() if p.status in ("lead", "accepted")]
-            if state
-            else [],
-            "invitable": [m for k, m in state.members.items() if k not in state.partners]
-            if state
-            else [],
-            "nonce": secrets.token_urlsafe(16),
-            "attachments": await attachments_of(services.sessions, bid_id),
-        },
-    )
+    search = Search(name, theme, locality)
+    invitable, found = await invite_choices(services.sessions, state, search) if state else ([], [])
+    context = {
+        "d": detail,
+        "state": state,
+        "status": _status(state, detail),
+        "done": done,
+        "unreadable": unreadable,
+        "temporal_url": _temporal_url(services.settings, bid_id),
+        "accepted": state.active_partners() if state else [],
+        "invitable": invitable,
+        "found": found,
+        "search": search,
+        "nonce": secrets.token_urlsafe(16),
+        "attachments": await attachments_of(services.sessions, bid_id),
+    }
+    return render(request, "dashboard_bid.html", context)
+
+
+def _status(state: BidState | None, detail: BidDetail) -> BidStatus | None:
+    """What holds the bid up: from its live state, else from the summary in its row."""
+    if state is not None:
+        return from_state(state, detail.summary)
+    if detail.summary is not None:
+        return from_summary(detail.summary, detail.names, detail.opportunity.min_partners)
+    return None  # a row written before the bid kept its summary
+
+
+def _temporal_url(settings: Settings, bid_id: str) -> str | None:
+    ui, namespace = settings.temporal_ui_url, settings.temporal_namespace
+    return f"{ui.rstrip('/')}/namespaces/{namespace}/workflows/{bid_id}" if ui else None
 
 
 @router.get("/framework", include_in_schema=False)
