@@ -19,6 +19,7 @@ from models.bid import CLOSED_STAGES
 from models.framework import Framework
 from models.limits import Name, Title
 from models.membership import MissingItem, Outcome
+from workflows.bid.escalation import STUCK
 from workflows.bid.leaving import WORDS
 
 WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "bid"
@@ -129,7 +130,7 @@ def _stuck_stages() -> list[str]:
 
 def _samples(task_headings: list[str]) -> dict[str, list[Any]]:
     """What each variable a heading reads can be, by its name in the workflow."""
-    tasks = [NS(heading=h) for h in task_headings]
+    tasks = [NS(heading=h, owed_by="org") for h in task_headings]
     return {
         "version": [2],
         "a": [NS(version=2)],
@@ -140,6 +141,9 @@ def _samples(task_headings: list[str]) -> dict[str, list[Any]]:
         "status": list(WORDS),
         "WORDS": [WORDS],
         "stage": _stuck_stages(),
+        "STUCK": [STUCK],
+        "_who": [lambda state, owed_by: state.name_of(owed_by)],
+        "late": tasks,
         "closed": [NS(stage=stage) for stage in CLOSED_STAGES],
         "task": tasks,
         "t": tasks,

@@ -59,7 +59,9 @@ async def test_a_partner_who_withdraws_mid_drafting_has_its_sections_reassigned_
         assert "The consortium has 1 partners; the notice asks for 2" in stuck.reason
         for address in (bid.email("alpha"), bid.coordinator):
             await wait_until(
-                lambda a=address: any("below minimum is stuck" in s for s in subjects(mailbox, a))
+                lambda a=address: any(
+                    "The consortium is below its minimum" in s for s in subjects(mailbox, a)
+                )
             )
         assert (await bid.state()).agreement is None
         await bid.handle.execute_update(
@@ -147,7 +149,7 @@ async def test_an_overdue_section_is_chased_then_escalated_to_the_lead_with_its_
         await env.sleep(days(1))
         # The lead can act on a partner's section (more time, or another writer): it hears;
         # the coordinator sees it on the dashboard (the summary's overdue list).
-        overdue = "Needs your decision: Write the 'summary' section is overdue"
+        overdue = "Needs your decision: Beta Trust has not answered in time"
         await wait_until(lambda: any(overdue in s for s in subjects(mailbox, bid.email("alpha"))))
         [letter] = [m for m in mailbox.to(bid.email("alpha")) if overdue in str(m["Subject"])]
         assert "give more time, or give the section to someone else" in letter.get_body(

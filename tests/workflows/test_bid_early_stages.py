@@ -29,7 +29,7 @@ async def test_no_expression_of_interest_escalates_and_the_coordinator_abandons(
         assert escalation.options == ["extend", "abandon"]
         assert "No member expressed interest" in escalation.reason
         await wait_until(lambda: subjects(mailbox, bid.coordinator))
-        assert "Needs your decision: notice is stuck" in subjects(mailbox, bid.coordinator)[0]
+        assert "Needs your decision: The notice is stuck" in subjects(mailbox, bid.coordinator)[0]
         await bid.handle.execute_update(
             "resolve_escalation",
             a.EscalationDecision(actor="coordinator", action="abandon", reason="No takers"),
@@ -117,7 +117,7 @@ async def _too_few(env, bid, mailbox):
     assert escalation.reason.startswith("Only 1 of 2 partners accepted")
     assert escalation.options == ["extend", "abandon"]  # the notice allows no fewer
     await wait_until(
-        lambda: any("partner signup is stuck" in s for s in subjects(mailbox, bid.email("alpha")))
+        lambda: any("Partner sign-up is stuck" in s for s in subjects(mailbox, bid.email("alpha")))
     )
 
 
@@ -239,7 +239,7 @@ async def test_a_silent_invitee_is_reminded_then_escalated_to_the_lead_who_gives
             "answer_invitation", a.InvitationAnswer(actor=bid.org("beta"), accept=True)
         )
         await env.sleep(days(10.5))  # gamma says nothing: reminded, then past the cut-off
-        overdue = "Join the consortium led by Alpha Trust is overdue"
+        overdue = "Gamma Trust has not answered in time"
         await wait_until(lambda: any(overdue in s for s in subjects(mailbox, bid.email("alpha"))))
         assert any(s.startswith("Reminder: Join") for s in subjects(mailbox, bid.email("gamma")))
         [letter] = [m for m in mailbox.to(bid.email("alpha")) if overdue in str(m["Subject"])]

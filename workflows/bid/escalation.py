@@ -29,6 +29,15 @@ EXTENDS = {
 }
 EXTENDS_TASKS = {"partner_signup": "invitation", "agreement": "signature"}
 
+# What the coordinator's and the lead's e-mail says is stuck, by stage.
+STUCK = {
+    "notice": "The notice is stuck",
+    "lead_selection": "Lead selection is stuck",
+    "partner_signup": "Partner sign-up is stuck",
+    "agreement": "The agreement is stuck",
+    "below_minimum": "The consortium is below its minimum",
+}
+
 OPTION_WORDS = {
     "extend": "give more time",
     "drop": "drop the partner",
@@ -53,7 +62,7 @@ class Escalations:
         )
         fx.record("system", "escalated", stage=stage, reason=reason, options=options)
         await fx.save()
-        heading = f"{stage.replace('_', ' ')} is stuck"
+        heading = STUCK.get(stage, "The bid is stuck")
         letters = [
             fx.letter(
                 f"escalation-{round}",
@@ -109,8 +118,9 @@ class Escalations:
             ]
             address = s.lead_email() if to == "lead" else s.coordinator_email
             step = f"overdue-{mine[0].id}-{mine[0].round}-{len(mine)}-{workflow.now():%Y%m%d%H%M}"
+            late = mine[0]
             heading = (
-                f"{mine[0].heading} is overdue"
+                f"{_who(s, late.owed_by)} has not answered in time"
                 if len(mine) == 1
                 else f"{len(mine)} tasks are overdue"
             )
@@ -170,6 +180,10 @@ class Escalations:
 def _update_id() -> str:
     info = workflow.current_update_info()
     return info.id if info else "run"
+
+
+def _who(state: BidState, owed_by: str) -> str:
+    return "The local authority" if owed_by == "local-authority" else state.name_of(owed_by)
 
 
 def _org(owed_by: str) -> str | None:
