@@ -184,7 +184,19 @@ def outstanding_for(link: TaskLink, state: BidState) -> OutstandingTask | None:
             # A task keyed by what it is about (a section) must match; others carry no key.
             if not task.key or task.key == link.key:
                 return task
-    return None
+    return _lead_invitations(link, state)
+
+
+def _lead_invitations(link: TaskLink, state: BidState) -> OutstandingTask | None:
+    """The lead's "invite your partners" while sign-up is open: the bid lists no such task
+    (it waits on the invitations, not on the lead), yet the e-mail asks for it, so its link
+    must send the lead to the console rather than say nothing is asked."""
+    asked = link.kind == "invite_partners" and state.stage == "partner_signup"
+    if not asked or link.organisation_id != state.lead_id:
+        return None
+    return OutstandingTask(
+        kind=link.kind, owed_by=link.organisation_id, due=state.deadlines.partners
+    )
 
 
 # The bid deadline that closes each kind of answer, where one does.

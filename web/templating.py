@@ -27,6 +27,26 @@ def _words(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
 
+def _detail(value: Any) -> str:
+    """One value of an audit entry's detail as a person reads it: a moment as a date, yes or
+    no, a list joined, a ranked candidate by its name and score; never a Python repr."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return _words(value) if value.isidentifier() else value
+        return _when(moment) if "T" in value else value
+    if isinstance(value, list):
+        return ", ".join(_detail(item) for item in value)
+    if isinstance(value, dict):
+        if "name" in value and "score" in value:
+            return f"{value['name']} (score {float(value['score']):.2f})"
+        return "; ".join(f"{_words(str(k))}: {_detail(v)}" for k, v in value.items() if v)
+    return str(value)
+
+
 def _page_url(path: str, filters: dict[str, str], offset: int | None) -> str:
     """Another page of a list, with its filters kept (the empty ones left out)."""
     query: dict[str, str | int] = {name: value for name, value in filters.items() if value}
@@ -38,6 +58,7 @@ def _page_url(path: str, filters: dict[str, str], offset: int | None) -> str:
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["day"] = _day
 TEMPLATES.env.filters["words"] = _words
+TEMPLATES.env.filters["detail"] = _detail
 TEMPLATES.env.globals["page_url"] = _page_url
 
 
@@ -55,9 +76,16 @@ def render(
 
 
 def message(
-    request: Request, title: str, text: str, status: int, action: tuple[str, str] | None = None
+    request: Request,
+    title: str,
+    text: str,
+    status: int,
+    action: tuple[str, str] | None = None,
+    *,
+    unchanged: bool = True,
 ) -> HTMLResponse:
     """A plain page that says what happened (an invalid link, a refusal, a missing page),
-    with an optional (href, label) for what to do next."""
-    context = {"title": title, "text": text, "action": action}
+    with an optional (href, label) for what to do next; `unchanged=False` for a page that
+    reports something done (a withdrawal), which must not also say "Nothing was changed"."""
+    context = {"title": title, "text": text, "action": action, "unchanged": unchanged}
     return render(request, "message.html", context, status)

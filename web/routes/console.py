@@ -108,6 +108,7 @@ async def console_action(
     form = await request.form()
     nonce = form.get("nonce") or secrets.token_urlsafe(16)
     update_id = f"web:{viewer.email}:{action}:{nonce}"
+    back = f"/dashboard/bids/{bid_id}" if viewer.is_coordinator else f"/console/bids/{bid_id}"
     try:
         client = await services.temporal()
         await perform(client, viewer, bid_id, action, action_data(action, form), update_id)
@@ -116,10 +117,10 @@ async def console_action(
     except NotAllowed as error:
         return message(request, "Not allowed", str(error), 403)
     except ValidationError as error:
-        return message(request, "Please check your answer", errors_text(error), 422)
+        text = errors_text(error)
+        return message(request, "Please check your answer", text, 422, (back, "Back to the bid"))
     except ActionRefused as error:
-        return message(request, "Not recorded", str(error), 409)
-    back = f"/dashboard/bids/{bid_id}" if viewer.is_coordinator else f"/console/bids/{bid_id}"
+        return message(request, "Not recorded", str(error), 409, (back, "Back to the bid"))
     return RedirectResponse(f"{back}?done={action}", status_code=303)
 
 

@@ -40,9 +40,19 @@ router = APIRouter(tags=["task pages"])
 class PageError(Exception):
     """Stops a request with a plain page: what went wrong, for the person who clicked."""
 
-    def __init__(self, title: str, text: str, status: int) -> None:
+    def __init__(
+        self, title: str, text: str, status: int, *, back: bool = False, unchanged: bool = True
+    ) -> None:
         super().__init__(text)
         self.title, self.text, self.status = title, text, status
+        self.back = back  # the task's page is still there to go back to and correct
+        self.unchanged = unchanged
+
+    def page(self, request: Request, token: str) -> Response:
+        action = (f"/task/{token}", "Back to your task") if self.back else None
+        return message(
+            request, self.title, self.text, self.status, action, unchanged=self.unchanged
+        )
 
 
 async def read_link(services: Services, token: str) -> TaskLink:
@@ -72,7 +82,8 @@ async def read_task(services: Services, token: str) -> tuple[TaskLink, BidState]
 def check_still_in(link: TaskLink, state: BidState) -> None:
     partner = has_left(link, state)
     if partner is not None:
-        raise PageError("You are no longer part of this bid", left_text(partner, state), 410)
+        text = left_text(partner, state)
+        raise PageError("You are no longer part of this bid", text, 410, unchanged=False)
 
 
 def check_withdrawal(link: TaskLink, state: BidState) -> None:
@@ -99,7 +110,7 @@ async def task_page(
     try:
         link, state = await read_task(services, token)
     except PageError as error:
-        return message(request, error.title, error.text, error.status)
+        return error.page(request, token)
     context = task_context(link, state, token, done, await services.now())
     return render(request, "task.html", context)
 
@@ -147,7 +158,7 @@ async def task_answer(request: Request, token: TaskToken, services: ServicesDep)
         if attachment:
             await keep_attachment(services, link, *attachment)
     except PageError as error:
-        return message(request, error.title, error.text, error.status)
+        return error.page(request, token)
     return RedirectResponse(f"/task/{token}?done=1", status_code=303)
 
 
@@ -164,7 +175,7 @@ async def answer(services: Services, link: TaskLink, task_form: TaskForm, fields
     try:
         payload = task_form.build(link, fields, state)
     except ValidationError as error:
-        raise PageError("Please check your answer", errors_text(error), 422) from error
+        raise PageError("Please check your answer", errors_text(error), 422, back=True) from error
     nonce = fields.get("nonce") or secrets.token_urlsafe(16)
     update_id = f"web:{link.kind}:{link.organisation_id}:{link.key}:{task_form.update}:{nonce}"
     try:
@@ -172,7 +183,7 @@ async def answer(services: Services, link: TaskLink, task_form: TaskForm, fields
             await services.temporal(), link.bid_id, task_form.update, payload, update_id
         )
     except ActionRefused as error:
-        raise PageError("Your answer was not recorded", str(error), 409) from error
+        raise PageError("Your answer was not recorded", str(error), 409, back=True) from error
     except BidNotFound as error:
         raise PageError("This bid is not open", str(error), 404) from error
 
@@ -184,7 +195,8 @@ async def read_upload(upload: UploadFile) -> tuple[str, str, bytes] | None:
     content = await upload.read(MAX_ATTACHMENT_BYTES + 1)
     if len(content) > MAX_ATTACHMENT_BYTES:
         limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        raise PageError("This file is too large", f"Attach a file of at most {limit} MB.", 413)
+        text = f"Attach a file of at most {limit} MB."
+        raise PageError("This file is too large", text, 413, back=True)
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     return name, upload.content_type or "application/octet-stream", content
 
