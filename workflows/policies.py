@@ -75,3 +75,7 @@ EMAIL = Policy(
         non_retryable_error_types=DATA_ERRORS,
     ),
 )
+
+# A bid's own e-mails (a prompt, a few reminders, news to its consortium): as EMAIL, behind
+# a person's answers in a backed-up queue.
+BID_EMAIL = Policy(timeout=EMAIL.timeout, retry=EMAIL.retry, priority=BACKGROUND)

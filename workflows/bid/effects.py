@@ -23,10 +23,10 @@ with workflow.unsafe.imports_passed_through():
     from models.bid_tasks import Letter, MailingInput
     from models.task import TaskKind, TaskLink
     from workflows import search_attributes as sa
-    from workflows.bid.mailing import MailingWorkflow
+    from workflows.bid.mailing import SMALL_MAILING, MailingWorkflow, send_letters
     from workflows.bid.rules import when
     from workflows.bid.view import snapshot
-    from workflows.policies import AUDIT, BACKGROUND, STORE
+    from workflows.policies import AUDIT, BACKGROUND, BID_EMAIL, STORE
 
 
 class BidClosed(Exception):
@@ -176,9 +176,9 @@ class Effects:
         )
 
     def mail(self, step: str, letters: list[Letter]) -> None:
-        """Send a group of letters through a child workflow, out of this history. The bid goes
-        on meanwhile (its stages and the dashboard do not wait for delivery); it waits for
-        every mailing before it ends."""
+        """Send a group of letters: a few by activities of the bid's own, many through a
+        mailing child (out of this history). The bid goes on meanwhile (its stages and the
+        dashboard do not wait for delivery); it waits for every mailing before it ends."""
         if letters:
             self.later(self._send(step, letters))
 
@@ -186,13 +186,16 @@ class Effects:
         """A mailing that fails on its data (an address the relay can never take) is a
         problem the coordinator hears of now, not a failure of the bid when it ends."""
         try:
-            await workflow.execute_child_workflow(
-                MailingWorkflow.run,
-                MailingInput(bid_id=self.state.bid_id, letters=letters),
-                id=f"{self.state.bid_id}/mail/{step}",
-                priority=BACKGROUND,
-            )
-        except ChildWorkflowError as error:
+            if len(letters) <= SMALL_MAILING:
+                await send_letters(self.state.bid_id, letters, BID_EMAIL)
+            else:
+                await workflow.execute_child_workflow(
+                    MailingWorkflow.run,
+                    MailingInput(bid_id=self.state.bid_id, letters=letters),
+                    id=f"{self.state.bid_id}/mail/{step}",
+                    priority=BACKGROUND,
+                )
+        except (ChildWorkflowError, ActivityError) as error:
             cause = _data_error(error)
             if cause is None:
                 raise

@@ -1,7 +1,11 @@
-"""A child of the bid: one e-mail to each of a group (circulation, reminders, news), so that
-a mailing to 200 members keeps its events out of the bid's history."""
+"""A child of the bid: one e-mail to each of a large group (a notice circulated to hundreds of
+members), so that such a mailing keeps its events out of the bid's history. A small group
+(up to `SMALL_MAILING` letters) the bid sends itself: a child workflow per mailing costs the
+worker a workflow in its cache and the server more tasks than two activities do."""
 
 import asyncio
+from collections.abc import Awaitable
+from typing import Any
 
 from temporalio import workflow
 
@@ -9,8 +13,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.email import EmailActivities
     from models.bid_tasks import Letter, MailingInput
     from models.email import SendEmailInput, SendEmailsInput
-    from workflows.policies import EMAIL
+    from workflows.policies import EMAIL, Policy
 
+SMALL_MAILING = 20  # letters the bid sends itself, by activities; more go through this child
 BATCH = 50  # e-mails in flight at once: keeps the relay and the pending-activity cap happy
 PER_ACTIVITY = 10  # e-mails one activity sends (21 members: 3 activities, not 21)
 HISTORY_BUDGET = 10_000  # events; past this, continue-as-new with the letters not yet sent
@@ -26,20 +31,25 @@ class MailingWorkflow:
         sent = 0
         while letters:
             batch, letters = letters[:BATCH], letters[BATCH:]
-            messages = [_message(input.bid_id, letter) for letter in batch]
-            await asyncio.gather(
-                *(
-                    EMAIL.run(
-                        EmailActivities.send_emails,
-                        SendEmailsInput(messages=messages[i : i + PER_ACTIVITY]),
-                    )
-                    for i in range(0, len(messages), PER_ACTIVITY)
-                )
-            )
+            await send_letters(input.bid_id, batch, EMAIL)
             sent += len(batch)
             if letters and workflow.info().get_current_history_length() > HISTORY_BUDGET:
                 workflow.continue_as_new(MailingInput(bid_id=input.bid_id, letters=letters))
         return sent
+
+
+def send_letters(bid_id: str, letters: list[Letter], policy: Policy) -> Awaitable[Any]:
+    """Up to `PER_ACTIVITY` letters an activity, all at once (21 letters: 3 activities)."""
+    messages = [_message(bid_id, letter) for letter in letters]
+    return asyncio.gather(
+        *(
+            policy.run(
+                EmailActivities.send_emails,
+                SendEmailsInput(messages=messages[i : i + PER_ACTIVITY]),
+            )
+            for i in range(0, len(messages), PER_ACTIVITY)
+        )
+    )
 
 
 def _message(bid_id: str, letter: Letter) -> SendEmailInput:
