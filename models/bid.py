@@ -162,14 +162,35 @@ class Deadlines(BaseModel):
     signatures: datetime | None = None
     la_signoff: datetime | None = None
 
-    def moved(self, delta: timedelta, now: datetime) -> None:
-        """The funder moved the deadline: every date still ahead moves with it (none into
-        the past: see `shifted`)."""
+    def moved(self, delta: timedelta, now: datetime, stage: str) -> None:
+        """The funder moved the deadline: the cut-offs of the stages still to come (or under
+        way) move with it by whole days, keeping their time of day, and none into the past
+        (see `shifted`); those of stages already done stay as they were."""
         self.submission += delta
-        for name in type(self).model_fields:
+        for name, last in LAST_STAGE.items():
             moment = getattr(self, name)
-            if name != "submission" and moment is not None and moment > now:
-                setattr(self, name, shifted(moment, delta, now, self.submission))
+            if moment is not None and moment > now and STAGES.index(stage) <= STAGES.index(last):
+                setattr(self, name, shifted(moment, whole_days(delta), now, self.submission))
+
+
+# The order of the open stages, and the last stage each cut-off matters to.
+STAGES = [
+    "notice", "decision", "lead_selection", "partner_signup", "drafting",
+    "agreement", "la_signoff", "submission", "award",
+]  # fmt: skip
+LAST_STAGE = {
+    "interest": "notice",
+    "lead": "lead_selection",
+    "partners": "drafting",  # late invitations are answered in drafting
+    "agreement_comments": "agreement",
+    "signatures": "agreement",
+    "la_signoff": "la_signoff",
+}
+
+
+def whole_days(delta: timedelta) -> timedelta:
+    """The funder's move in whole days: a due date set for 17:00 stays at 17:00."""
+    return timedelta(days=round(delta / timedelta(days=1)))
 
 
 MOVE_GRACE = timedelta(days=1)

@@ -49,7 +49,7 @@ async def test_a_partner_who_withdraws_mid_drafting_has_its_sections_reassigned_
         assert state.sections["delivery"].assigned_to == bid.org("alpha")
         await wait_until(lambda: body_of(mailbox, bid.email("alpha"), "Write the 'delivery'"))
         assert (
-            "they have withdrawn" in body_of(mailbox, bid.email("alpha"), "Write the 'delivery'")[0]
+            "who has withdrawn" in body_of(mailbox, bid.email("alpha"), "Write the 'delivery'")[0]
         )
         await write_and_approve(bid, {"summary": "beta", "delivery": "alpha"})
         # One partner left where the notice asks for two: the agreement waits, the lead and

@@ -77,3 +77,17 @@ def test_outstanding_tasks_say_who_owes_what_and_the_summary_caps_them():
         "m2": PartnerState(organisation_id="m2", name="m2", email="m2@x", status="accepted"),
     }
     assert [(t.kind, t.owed_by) for t in outstanding_tasks(state)] == [("invitation", "m1")]
+
+
+def test_a_moved_deadline_moves_only_the_cut_offs_still_to_come_by_whole_days():
+    state = BidState.new(BidInput(bid_id="b", notice=notice(), coordinator_email="c@x"))
+    d = state.deadlines
+    d.lead = NOW + timedelta(days=2)  # lead selection is over by drafting
+    d.partners = NOW + timedelta(days=5, hours=8)  # late invitations still open
+    move = timedelta(days=27, hours=3)
+    d.moved(move, NOW, "drafting")
+    assert d.submission == NOW + timedelta(days=60) + move  # exactly as the funder said
+    assert d.lead == NOW + timedelta(days=2)  # a stage already done keeps its date
+    assert d.partners == NOW + timedelta(days=32, hours=8)  # 27 whole days: same time of day
+    d.moved(-timedelta(days=50), NOW, "drafting")  # earlier: nothing falls into the past
+    assert d.partners == NOW + timedelta(days=1)

@@ -6,7 +6,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models import bid_answers as a
-    from models.bid import BidState, shifted
+    from models.bid import BidState, shifted, whole_days
     from workflows.bid.effects import Effects
     from workflows.bid.reminders import Reminders
     from workflows.bid.rules import when
@@ -20,13 +20,14 @@ class DeadlineMoves:
         s, fx, now = self.state, self.fx, workflow.now()
         old = s.deadlines.submission
         delta = input.submission_deadline - old
-        s.deadlines.moved(delta, now)
+        s.deadlines.moved(delta, now, s.stage)
         if s.agreement is not None and s.deadlines.agreement_comments is not None:
             s.agreement.comment_until = s.deadlines.agreement_comments
+        days = whole_days(delta)
         for section in s.sections.values():
             if section.due is not None and section.due > now:
-                section.due = shifted(section.due, delta, now, s.deadlines.submission)
-        self.reminders.shift(delta)
+                section.due = shifted(section.due, days, now, s.deadlines.submission)
+        self.reminders.shift(days)
         fx.wakeup = True
         fx.upsert_search_attributes()
         fx.record(
@@ -41,4 +42,14 @@ class DeadlineMoves:
         )
         info = workflow.current_update_info()
         step = f"deadline-{info.id if info else input.submission_deadline.isoformat()}"
-        fx.mail(step, [fx.letter(step, e, "The deadline moved", body) for e in fx.everyone()])
+        fx.mail(step, [fx.letter(step, e, "The deadline moved", body) for e in self._told()])
+
+    def _told(self) -> list[str]:
+        """Who the new deadline matters to: the consortium and the invitees; while the notice
+        is out, the members who may still answer it too (not those who said no)."""
+        s, fx = self.state, self.fx
+        people = fx.consortium() + [p.email for p in s.partners.values() if p.status == "invited"]
+        if s.stage == "notice":
+            said_no = {o for o, i in s.interests.items() if i.answer == "not_this_time"}
+            people += [m.email for o, m in s.members.items() if o not in said_no]
+        return list(dict.fromkeys(people))

@@ -42,7 +42,9 @@ class Leaving:
                 section.status = "assigned"
                 self.reminders.done(f"review:{key}")  # nothing of theirs is left to review
                 due = max(section.due or workflow.now(), workflow.now() + timedelta(days=2))
-                note = f"It was {partner.name}'s; they have {status}."
+                note = (
+                    f"It was {partner.name}'s, who {WORDS[status].removesuffix(' from the bid')}."
+                )
                 self.drafting.assign(key, s.lead_id or "", due, "system", note)
         if s.agreement is not None and org in s.agreement.parties:
             self.agreement_stale = True

@@ -59,7 +59,10 @@ class NoticeStage:
     async def decide(self) -> None:
         s, fx = self.state, self.fx
         fx.set_stage("decision")
-        fx.record("system", "interest_closed", interested=len(s.interests))
+        interested_count = sum(i.answer != "not_this_time" for i in s.interests.values())
+        fx.record(
+            "system", "interest_closed", interested=interested_count, answered=len(s.interests)
+        )
         await fx.save()
         interested = ", ".join(
             f"{s.name_of(i.organisation_id)} ({i.answer.replace('_', ' ')})"

@@ -44,7 +44,7 @@ def _lead_selection(s: BidState) -> list[OutstandingTask]:
     return [] if s.lead_id else [_task("lead_choice", COORDINATOR, s.deadlines.lead)]
 
 
-def _partner_signup(s: BidState) -> list[OutstandingTask]:
+def _invitations(s: BidState) -> list[OutstandingTask]:
     return [
         _task("invitation", k, _due(s, f"invitation:{k}", s.deadlines.partners))
         for k, p in s.partners.items()
@@ -52,8 +52,16 @@ def _partner_signup(s: BidState) -> list[OutstandingTask]:
     ]
 
 
+def _partner_signup(s: BidState) -> list[OutstandingTask]:
+    """The invitees' answers; and the lead's invitations while too few are invited."""
+    tasks = _invitations(s)
+    if s.accepted_count() + len(tasks) < max(s.notice.min_partners, 1):
+        tasks.insert(0, _task("invite_partners", s.lead_id, s.deadlines.partners))
+    return tasks
+
+
 def _drafting(s: BidState) -> list[OutstandingTask]:
-    tasks = _partner_signup(s)  # late invitations, still open
+    tasks = _invitations(s)  # late invitations, still open
     for key, section in s.sections.items():
         if section.status in ("assigned", "returned"):
             tasks.append(_task("section", section.assigned_to, section.due, key))
