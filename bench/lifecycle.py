@@ -21,6 +21,12 @@ from bench.drive import Driver, add_cohort, minimum_round_trips
 from bench.stack import Stack, bench_stack, machine
 from worker import WORKFLOWS, activities_for
 
+CHILD_EVENTS = {
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+    EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED,
+    EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
+}
+
 
 async def history_events(client: Client, workflow_id: str) -> tuple[int, int]:
     """Events of a workflow and of every child it started (recursively), and its child count."""
@@ -59,9 +65,9 @@ async def measure(
         started = time.perf_counter()
         await single.full_lifecycle()
         one_bid_s = time.perf_counter() - started
-        parent_events = len(
-            (await stack.client.get_workflow_handle(single.ids[0]).fetch_history()).events
-        )
+        own = (await stack.client.get_workflow_handle(single.ids[0]).fetch_history()).events
+        parent_events = len(own)
+        child_events_in_bid = sum(1 for e in own if e.event_type in CHILD_EVENTS)
         all_events, children = await history_events(stack.client, single.ids[0])
 
         many = [Driver(stack.client, queue, cohort, sections) for _ in range(bids)]
@@ -85,6 +91,7 @@ async def measure(
         "polls": single.polls,
         "events_bid": parent_events,
         "events_with_children": all_events,
+        "child_events_in_bid": child_events_in_bid,
         "children": children,
         "one_bid_s": one_bid_s,
         "floor_s": floor_s,
@@ -97,9 +104,14 @@ async def measure(
 def report(f: dict) -> None:
     baseline.report(f)
     print(f"lifecycle: {f['partners']} partners, {f['sections']} sections, every stage, award")
+    children = f["children"]
+    per_child = (f["events_with_children"] - f["events_bid"]) / children if children else 0
     print(
         f"  history: {f['events_bid']} events in the bid's own history, "
-        f"{f['events_with_children']} with its {f['children']} child workflows"
+        f"{f['events_with_children']} with its {children} child workflows (the mailings: "
+        f"{per_child:.1f} events each in their own histories; {f['child_events_in_bid']} "
+        "events in the bid's history start them and hear they ended, besides the workflow "
+        "tasks they wake)"
     )
     print(
         f"  round trips: {f['round_trips']} Updates/starts/results (minimum the stages need: "
