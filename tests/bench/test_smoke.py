@@ -28,7 +28,8 @@ async def test_the_lifecycle_benchmark_drives_a_bid_to_its_award_in_the_fewest_r
 ):
     figures = await lifecycle.measure(stack, partners=2, sections=2, bids=2, in_flight=2, base=base)
     assert figures["round_trips"] == figures["minimum_round_trips"] == minimum_round_trips(2, 2)
-    assert figures["events_bid"] < figures["events_with_children"]
+    # A small bid sends its e-mails itself: its children (large mailings) may add nothing.
+    assert figures["events_bid"] <= figures["events_with_children"]
     lifecycle.report(figures)
     assert "round trips" in capsys.readouterr().out
 
@@ -47,7 +48,7 @@ async def test_the_scale_benchmark_leaves_every_invitation_outstanding(stack, ba
     assert figures["failures"] == []
     assert figures["outstanding_invitations"] == figures["scheduled_invitations"] == 6
     assert figures["settle_s"] is not None and figures["mailings_running"] == 0
-    assert 0 < figures["events_max"] < 10_000 and figures["mailings"] >= 2
+    assert 0 < figures["events_max"] < 10_000
     assert figures["listed"] >= 2  # the stack also holds the other benchmarks' bids
     assert figures["worker_peak_mib"] >= figures["worker_idle_mib"] > 0
     scale.report(figures)
