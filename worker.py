@@ -24,7 +24,7 @@ from activities.store import StoreActivities
 from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
-from workflows.bid.mailing import MailingWorkflow
+from workflows.mailing import MailingWorkflow
 from workflows.membership import MembershipWorkflow
 from workflows.notice import NoticeWorkflow
 

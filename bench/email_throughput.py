@@ -13,7 +13,7 @@ from activities.email import EmailActivities
 from activities.mailer import Mailer
 from bench.stack import Stack, bench_stack
 from models.email import SendEmailInput, SendEmailsInput
-from workflows.bid.mailing import PER_ACTIVITY
+from workflows.mailing import PER_ACTIVITY
 
 
 def _message(run: str, i: int) -> SendEmailInput:

@@ -48,7 +48,7 @@ async def test_the_scale_benchmark_leaves_every_invitation_outstanding(stack, ba
     assert figures["failures"] == []
     assert figures["outstanding_invitations"] == figures["scheduled_invitations"] == 6
     assert figures["settle_s"] is not None and figures["mailings_running"] == 0
-    assert 0 < figures["events_max"] < 10_000 and figures["mailings"] >= 0
+    assert 0 < figures["events_max"] < 10_000
     assert figures["listed"] >= 2  # the stack also holds the other benchmarks' bids
     assert figures["worker_peak_mib"] >= figures["worker_idle_mib"] > 0
     scale.report(figures)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from models import bid_answers as a
 from tests.helpers import wait_until
 from tests.web.support import CSRF, audit_count, to_drafting, to_partner_signup
+from tests.workflows.bid_steps import ANSWERS
 from web.auth import SESSION_COOKIE
 
 
@@ -114,7 +115,13 @@ async def test_the_dashboard_lists_overdue_bids_first_and_filters(web, time_skip
     overdue = await web.start_bid(deadline_days=90)
     waiting = await web.start_bid(deadline_days=60)
     await to_drafting(overdue, await time_skipping_env.get_current_time())
-    await to_partner_signup(waiting, invite=())  # nothing owed by anyone yet
+    # At the decision: the coordinator owes it, with no date (a lead in partner sign-up owes
+    # its invitations by the sign-up's cut-off, and eleven days on that is overdue too).
+    for name, answer in ANSWERS.items():
+        await waiting.handle.execute_update(
+            "express_interest", a.ExpressionOfInterest(actor=waiting.org(name), answer=answer)
+        )
+    await waiting.reach("decision")
     later = await time_skipping_env.get_current_time() + timedelta(days=11)
 
     async def eleven_days_on():

@@ -13,7 +13,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from workflows.bid import BidWorkflow
-from workflows.bid.mailing import MailingWorkflow
+from workflows.mailing import MailingWorkflow
 
 HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("bid_*.json"))
 

@@ -23,9 +23,9 @@ with workflow.unsafe.imports_passed_through():
     from models.bid_tasks import Letter, MailingInput
     from models.task import TaskKind, TaskLink
     from workflows import search_attributes as sa
-    from workflows.bid.mailing import SMALL_MAILING, MailingWorkflow, send_letters
     from workflows.bid.rules import when
     from workflows.bid.view import snapshot
+    from workflows.mailing import SMALL_MAILING, MailingWorkflow, send_letters
     from workflows.policies import AUDIT, BACKGROUND, BID_EMAIL, STORE
 
 
