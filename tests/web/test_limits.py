@@ -3,8 +3,7 @@ its limit, before anything reaches the bid, and the bid still takes a good answe
 
 from datetime import timedelta
 
-from models import bid_answers as a
-from models.bid import Timetable
+from tests.web.closing_support import SHORT_COMMENTS, to_agreement_signed
 from tests.web.support import CSRF, audit_count, to_drafting, token_for, token_of_kind
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -67,39 +66,11 @@ async def test_a_time_without_a_zone_is_refused_with_422_in_plain_words(web, tim
     assert (await bid.state()).sections["summary"].assigned_to == bid.org("beta")
 
 
-SHORT_COMMENTS = Timetable(comment_window=timedelta(seconds=1))
-
-
-async def to_submission(bid, mailbox, secret: str) -> None:
-    """Drafted, approved and signed, with no local authority sign-off: ready to submit."""
-    for name, section in (("beta", "summary"), ("gamma", "delivery")):
-        await bid.handle.execute_update(
-            "submit_contribution",
-            a.ContributionInput(actor=bid.org(name), section=section, body=f"{section} text"),
-        )
-        await bid.handle.execute_update(
-            "review_contribution",
-            a.ReviewInput(actor=bid.org("alpha"), section=section, approve=True),
-        )
-    state = await bid.reach("agreement")
-    await token_of_kind(mailbox, bid.email("alpha"), "signature", secret)  # signing is open
-    for name in ("alpha", "beta", "gamma"):
-        await bid.handle.execute_update(
-            "sign_agreement",
-            a.SignatureInput(
-                actor=bid.org(name),
-                version_hash=state.agreement.version_hash,
-                signer_name=f"{name} chair",
-                signer_role="Chair",
-            ),
-        )
-    await bid.reach("submission")
-
-
 async def submission_stage(web, time_skipping_env, mailbox):
     bid = await web.start_bid(timetable=SHORT_COMMENTS, la_signoff=False)
-    await to_drafting(bid, await time_skipping_env.get_current_time())
-    await to_submission(bid, mailbox, web.settings.secret_key.get_secret_value())
+    secret = web.settings.secret_key.get_secret_value()
+    await to_agreement_signed(bid, mailbox, secret, await time_skipping_env.get_current_time())
+    await bid.reach("submission")
     return bid
 
 
