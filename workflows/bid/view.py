@@ -117,10 +117,12 @@ def below_minimum(state: BidState) -> bool:
     return signed_up and state.accepted_count() < state.notice.min_partners
 
 
-def summary(state: BidState) -> BidSummary:
+def summary(state: BidState, tasks: list[OutstandingTask] | None = None) -> BidSummary:
     """The state without its long parts (members, timeline, agreement text): small enough to
-    return from every Update and to keep in the bids row."""
-    agreement, tasks = state.agreement, outstanding_tasks(state)
+    return from every Update and to keep in the bids row. `tasks`: the outstanding tasks, where
+    the caller has them already."""
+    agreement = state.agreement
+    tasks = outstanding_tasks(state) if tasks is None else tasks
     outcome = state.outcome
     return BidSummary(
         bid_id=state.bid_id,
@@ -168,7 +170,7 @@ def snapshot(state: BidState) -> BidSnapshot:
         deadline=state.deadlines.submission,
         outstanding_tasks=len(tasks),
         next_due=min((t.due for t in tasks if t.due is not None), default=None),
-        summary=summary(state).model_dump(mode="json"),  # its own outstanding list is capped
+        summary=summary(state, tasks).model_dump(mode="json"),  # its outstanding list is capped
         version=len(state.timeline),
         partners=[
             PartnerRow(
