@@ -5,6 +5,7 @@ import json
 import sys
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models import bid_answers as answers
-from models.bid import BidInput, BidState
+from models.bid import BidInput, BidState, Timetable
 from models.bid_updates import BID_UPDATES, BidUpdate
 from models.limits import BidId, checked, one_line
 from models.opportunity import OpportunityNotice
@@ -41,6 +42,29 @@ async def connect(settings: Settings) -> Client:
 
 # Every Update of the bid workflow, by its command-line name (`decide-bid` for `decide_bid`).
 UPDATES: dict[str, BidUpdate] = {u.name.replace("_", "-"): u for u in BID_UPDATES}
+
+
+def bid_input(bid_id: str, notice: OpportunityNotice, coordinator_email: str) -> BidInput:
+    """The bid's input from the notice as registered: its approver (unset, the coordinator is
+    asked) and its stage windows become the bid's own."""
+    w = notice.stage_windows
+    windows = {
+        "decision_window": w.decision,
+        "lead_window": w.lead,
+        "partner_window": w.partner,
+        "assign_window": w.assign,
+        "review_window": w.review,
+        "comment_window": w.comment,
+        "signing_window": w.signing,
+        "la_window": w.la,
+    }
+    return BidInput(
+        bid_id=bid_id,
+        notice=notice,
+        coordinator_email=coordinator_email,
+        local_authority_email=notice.local_authority_email,
+        timetable=Timetable(**{k: timedelta(days=days) for k, days in windows.items()}),
+    )
 
 
 async def start_bid(client: Client, input: BidInput, task_queue: str) -> WorkflowHandle:
@@ -165,17 +189,17 @@ def start(
     bid_id: str = typer.Option(None, help="Defaults to bid-<opportunity id>-<random>."),
     as_json: bool = AS_JSON,
 ) -> None:
-    """Start a bid on an opportunity notice: it is circulated to the matching members."""
+    """Start a bid on an opportunity notice: it is circulated to the matching members. The
+    notice may name the local authority's approver (`local_authority_email`) and the days
+    each stage gets (`stage_windows`, e.g. {"partner": 14}); see `consortia bid opportunity`."""
     notice, settings = _notice(payload), Settings()
     if bid_id is not None:
         try:
             bid_id = checked("bid_id", BidId, bid_id)
         except ValidationError as error:
             _fail(one_line(error))
-    input = BidInput(
-        bid_id=bid_id or f"bid-{notice.id}-{uuid.uuid4().hex[:6]}",
-        notice=notice,
-        coordinator_email=settings.coordinator_email,
+    input = bid_input(
+        bid_id or f"bid-{notice.id}-{uuid.uuid4().hex[:6]}", notice, settings.coordinator_email
     )
     _run(lambda client: start_bid(client, input, settings.temporal_task_queue))
     typer.echo(json.dumps({"bid_id": input.bid_id}) if as_json else f"started {input.bid_id}")

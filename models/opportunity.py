@@ -1,4 +1,7 @@
-"""An opportunity notice: a funding or tender opportunity as the coordinator registers it."""
+"""An opportunity notice: a funding or tender opportunity as the coordinator registers it,
+with who signs it off for the local authority and how long each stage of its bid may take."""
+
+from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -8,6 +11,7 @@ from models.limits import (
     MAX_SECTIONS,
     Aware,
     Currency,
+    Email,
     Identifier,
     Label,
     LongText,
@@ -15,6 +19,25 @@ from models.limits import (
     Name,
     Title,
 )
+
+
+# A stage's window, in whole days: long enough for a volunteer who reads e-mail weekly,
+# short enough that a bid cannot sit in one stage for a season.
+WindowDays = Annotated[int, Field(ge=1, le=90)]
+
+
+class StageWindows(BaseModel):
+    """How many days each stage of the bid gets (the bid's `Timetable` is built from these);
+    the defaults are the bid's own."""
+
+    decision: WindowDays = 3  # the coordinator's bid or no bid
+    lead: WindowDays = 5  # to confirm the lead body
+    partner: WindowDays = 10  # partners to accept their invitations
+    assign: WindowDays = 5  # the lead to assign the sections
+    review: WindowDays = 3  # the lead to review a contribution
+    comment: WindowDays = 3  # comments on the consortium agreement
+    signing: WindowDays = 5  # signatures on it
+    la: WindowDays = 5  # the local authority's sign-off
 
 
 class OpportunityNotice(BaseModel):
@@ -38,6 +61,9 @@ class OpportunityNotice(BaseModel):
     max_partners: int | None = Field(default=None, ge=1, le=MAX_PARTNERS)
     allow_fewer_partners: bool = False  # may the bid proceed below min_partners?
     la_signoff_required: bool = False
+    # Who signs the bid off for the local authority; unset, the coordinator is asked.
+    local_authority_email: Email | None = None
+    stage_windows: StageWindows = Field(default_factory=StageWindows)
 
     @model_validator(mode="after")
     def _in_order(self) -> "OpportunityNotice":

@@ -120,6 +120,10 @@ class Opportunity(Base):
         Boolean, default=False, server_default="false"
     )
     la_signoff_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who signs the bid off for the local authority (unset: the coordinator), and the days
+    # each stage of the bid gets (`StageWindows`; empty: the bid's defaults).
+    local_authority_email: Mapped[str | None] = mapped_column(String(254))
+    stage_windows: Mapped[dict[str, Any]] = mapped_column(Json, default=dict, server_default="{}")
     created_at: Mapped[datetime] = created_at()
 
 

@@ -12,7 +12,6 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 import starter
-from models.bid import BidInput
 from models.directory import MAY_LEAD_BIDS
 from models.opportunity import OpportunityNotice
 from models.tables import Opportunity, Organisation
@@ -59,6 +58,8 @@ async def notice_for(
         max_partners=row.max_partners,
         allow_fewer_partners=row.allow_fewer_partners,
         la_signoff_required=row.la_signoff_required,
+        local_authority_email=row.local_authority_email,
+        stage_windows=row.stage_windows or {},
     )
 
 
@@ -75,11 +76,7 @@ async def start_bid(
         raise ActionRefused(
             f"The cut-off for expressions of interest passed on {notice.interest_cutoff:%d %B %Y}."
         )
-    bid_input = BidInput(
-        bid_id=bid_id_for(opportunity_id),
-        notice=notice,
-        coordinator_email=settings.coordinator_email,
-    )
+    bid_input = starter.bid_input(bid_id_for(opportunity_id), notice, settings.coordinator_email)
     try:
         # The CLI's starter, so a bid started here carries the same search attributes.
         await starter.start_bid(client, bid_input, settings.temporal_task_queue)
