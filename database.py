@@ -16,8 +16,11 @@ from settings import Settings
 MIGRATIONS = Path(__file__).resolve().parent / "models" / "migrations"
 
 
-def make_engine(settings: Settings, **kwargs: object) -> AsyncEngine:
-    return create_async_engine(settings.sqlalchemy_url(), pool_pre_ping=True, **kwargs)
+def make_engine(settings: Settings, pre_ping: bool = True, **kwargs: object) -> AsyncEngine:
+    """`pre_ping=False` saves a round trip on every checkout, for a pool whose callers retry
+    anyway (the worker's activities): a connection the database dropped fails its first use,
+    and the activity's retry takes a fresh one."""
+    return create_async_engine(settings.sqlalchemy_url(), pool_pre_ping=pre_ping, **kwargs)
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -5,6 +5,7 @@ tests build their own. Secrets are `SecretStr`: they print as `**********`.
 """
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr
@@ -38,6 +39,13 @@ class Settings(BaseSettings):
     # Workflow tasks a worker takes at once. Python runs them one at a time: taking more than
     # it can finish in the 10 s a task is given lets them time out and pile up under a burst.
     worker_workflow_tasks: int = 10
+    # How workflow code is isolated. "strict": Temporal's sandbox loads the workflow modules
+    # afresh for every workflow in the cache and refuses non-deterministic calls (the test
+    # suite's workers and the replay test run this way, over every path). "shared": the
+    # worker's own workflow modules (`workflows`) are loaded once and shared, so a cached
+    # bid costs its state, not a copy of 20 modules, and a bid replayed after eviction does
+    # not import them again (bench/RESULTS.md).
+    worker_sandbox: Literal["strict", "shared"] = "shared"
 
     # E-mail
     smtp_host: str | None = None

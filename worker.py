@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import database
 from activities.agreement import AgreementActivities
@@ -65,6 +66,17 @@ def activities_for(
     ]
 
 
+def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:
+    """Temporal's sandbox; with `WORKER_SANDBOX=shared` (the default) the project's workflow
+    modules are passed through it, loaded once per process instead of once per cached
+    workflow. The sandbox still refuses non-deterministic calls in its strict form, which the
+    test suite runs every workflow path under."""
+    restrictions = SandboxRestrictions.default
+    if settings.worker_sandbox == "shared":
+        restrictions = restrictions.with_passthrough_modules("workflows")
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
 def build_worker(
     client: Client,
     settings: Settings,
@@ -77,6 +89,7 @@ def build_worker(
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessions, store_sessions),
+        workflow_runner=workflow_runner(settings),
         max_cached_workflows=settings.worker_cached_workflows,
         max_concurrent_workflow_tasks=settings.worker_workflow_tasks,
         # An activity cancelled at shutdown may have done its work without recording it (an
@@ -88,7 +101,9 @@ def build_worker(
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = Settings()
-    engine, store_engine = database.make_engine(settings), database.make_engine(settings)
+    # The store pool serves the read-model writes an answer waits for: no pre-ping on them.
+    engine = database.make_engine(settings)
+    store_engine = database.make_engine(settings, pre_ping=False)
     client = await connect(settings)
     worker = build_worker(
         client,

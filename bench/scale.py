@@ -47,8 +47,12 @@ class PeakMemory(threading.Thread):
             time.sleep(0.2)
 
 
-def start_worker(stack: Stack, queue: str, cache: int | None) -> subprocess.Popen:
+def start_worker(
+    stack: Stack, queue: str, cache: int | None, sandbox: str | None = None
+) -> subprocess.Popen:
     env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
+    if sandbox is not None:
+        env["WORKER_SANDBOX"] = sandbox
     return spawn(stack, queue, ["worker.py"], **env)
 
 
@@ -61,13 +65,14 @@ async def measure(
     base: dict | None = None,
     cache: int | None = None,
     settle_limit: float = 1800,
+    sandbox: str | None = None,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once."""
     base = base or await baseline.measure(stack.client, workflows=100, updates=200)
     queue = f"scale-{uuid.uuid4()}"
     cohort = await add_cohort(stack, partners)
-    worker = start_worker(stack, queue, cache)
+    worker = start_worker(stack, queue, cache, sandbox)
     memory = PeakMemory(worker.pid)
     memory.start()
     idle_rss = 0
@@ -121,6 +126,7 @@ async def measure(
         "bids": bids,
         "failures": failures,
         "worker_cache": cache,
+        "worker_sandbox": sandbox,
         "partners": partners,
         "drive_s": drive_s,
         "settle_s": settle_s,
@@ -201,7 +207,7 @@ def report(f: dict) -> None:
     print(
         f"  worker memory: idle {f['worker_idle_mib']:.0f} MiB, peak {f['worker_peak_mib']:.0f} "
         f"MiB (target <= 512 MiB; workflow cache "
-        f"{f['worker_cache'] or 'default'})"
+        f"{f['worker_cache'] or 'default'}, sandbox {f['worker_sandbox'] or 'default'})"
     )
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
@@ -230,6 +236,9 @@ async def main() -> None:
         "--worker-cache", type=int, default=None, help="WORKER_CACHED_WORKFLOWS for the worker"
     )
     parser.add_argument(
+        "--sandbox", choices=["strict", "shared"], default=None, help="WORKER_SANDBOX"
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -247,6 +256,7 @@ async def main() -> None:
                 args.interest_window,
                 cache=args.worker_cache,
                 settle_limit=args.settle_limit,
+                sandbox=args.sandbox,
             )
         )
 
