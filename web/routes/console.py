@@ -19,6 +19,7 @@ from web.bid_page import Search, from_state, invite_choices
 from web.bid_start import NOT_A_LEAD, may_start, start_bid
 from web.csrf import verify_csrf
 from web.form_data import action_data
+from web.opportunity_form import bids_by_opportunity
 from web.params import (
     ActionName,
     AttachmentId,
@@ -52,7 +53,10 @@ async def console(
     lead = viewer.organisation_id
     page = await list_bids(services.sessions, lead_id=lead, now=now, offset=offset)
     opportunities = await open_opportunities(services.sessions, now)
-    context = {"page": page, "opportunities": opportunities, "started": started}
+    # An opportunity whose bid is under way offers no "Start a bid": a second start would
+    # only be refused.
+    bids = await bids_by_opportunity(services.sessions, [o.id for o in opportunities])
+    context = {"page": page, "opportunities": opportunities, "started": started, "bids": bids}
     return render(request, "console.html", context)
 
 
@@ -145,7 +149,7 @@ async def console_start(
         return message(request, "No such opportunity", str(error), 404)
     except ActionRefused as error:
         return message(request, "The bid was not started", str(error), 409)
-    back = "/dashboard" if viewer.is_coordinator else "/console"
+    back = f"/opportunities/{opportunity_id}" if viewer.is_coordinator else "/console"
     return RedirectResponse(f"{back}?started={bid_id}", status_code=303)
 
 
