@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 
 import database
+from deploy.commands import codec_key, replay
 from members import member_app
 from models.limits import one_line
 from settings import SettingMissing, Settings
@@ -18,6 +19,8 @@ db = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_he
 app.add_typer(db, name="db")
 app.add_typer(member_app, name="member")
 app.add_typer(bid_app, name="bid")
+app.command("replay")(replay)
+app.command("codec-key")(codec_key)
 
 
 @app.command()

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "consortia"
     temporal_ui_url: str | None = None
+    # Temporal Cloud (or a cluster with mTLS): a client certificate and key (PEM files), or an
+    # API key; either turns TLS on.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_api_key: SecretStr | None = None
     # Workflows a worker keeps in memory between tasks; one evicted is replayed when it next
     # has work. Bounds the worker's memory however many bids are live (bench/RESULTS.md).
     worker_cached_workflows: int = 1000
@@ -76,6 +81,22 @@ class Settings(BaseSettings):
     # cancels them: an e-mail cancelled after the relay took it would be sent again.
     worker_shutdown_grace_seconds: float = 30.0
 
+    # A file the worker touches every 10 s while it runs, for a liveness probe
+    # (`python -m deploy.worker_health FILE 60`); unset: none.
+    worker_health_file: Path | None = None
+
+    # Payload encryption (codec.py): "id:base64key,..." and the id new payloads are sealed
+    # under (default: the first). Unset: payloads go to Temporal as they are (local only).
+    codec_keys: SecretStr | None = None
+    codec_key_id: str | None = None
+    # A bearer token for the codec endpoint (`temporal --codec-auth`); the coordinator's
+    # session opens it too.
+    codec_token: SecretStr | None = None
+
+    # Worker versioning (deploy/versioning.py): set both to run as one build of a deployment.
+    worker_deployment_name: str | None = None
+    worker_build_id: str | None = None
+
     @property
     def served_over_https(self) -> bool:
         """People reach the app over https (perhaps through a proxy that speaks http to it)."""
@@ -91,6 +112,15 @@ class Settings(BaseSettings):
                 f"SECRET_KEY is the development default but PUBLIC_URL is {self.public_url}: "
                 "set SECRET_KEY to a long random string, e.g. the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
+
+    def require_codec_keys(self) -> None:
+        """Refuse plain payloads where people reach the app over https: a history would hold
+        partners' addresses and texts readable by anyone with access to Temporal."""
+        if self.codec_keys is None and self.served_over_https:
+            raise SettingMissing(
+                f"CODEC_KEYS is not set but PUBLIC_URL is {self.public_url}: set it to a key "
+                "from `consortia codec-key k1` so that Temporal's histories are encrypted"
             )
 
     def sqlalchemy_url(self) -> str:

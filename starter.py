@@ -14,7 +14,10 @@ from pydantic import BaseModel, ValidationError
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
+from temporalio.service import TLSConfig
 
+from codec import CodecKeyError, codec_for, with_codec
 from models import bid_answers as answers
 from models.bid import BidInput, BidState, Timetable
 from models.bid_updates import BID_UPDATES, BidUpdate
@@ -26,16 +29,46 @@ from workflows.bid import BidWorkflow
 
 
 async def connect(settings: Settings) -> Client:
-    """A Temporal client for the configured cluster, speaking pydantic."""
+    """A Temporal client for the configured cluster, speaking pydantic, its payloads sealed
+    by the codec when CODEC_KEYS is set. Every client and worker is made here."""
     if settings.temporal_address is None:
         raise SettingMissing(
             "TEMPORAL_ADDRESS is not set: point it at Temporal (`consortia up` prints it)"
         )
+    settings.require_codec_keys()
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
+        **cloud_options(settings),
     )
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    """Pydantic payloads, sealed when the settings name codec keys."""
+    codec_keys = settings.codec_keys.get_secret_value() if settings.codec_keys else None
+    try:
+        codec = codec_for(codec_keys, settings.codec_key_id)
+    except CodecKeyError as error:
+        raise SettingMissing(str(error)) from None
+    return with_codec(pydantic_data_converter, codec)
+
+
+def cloud_options(settings: Settings) -> dict[str, Any]:
+    """TLS for Temporal Cloud or a cluster that asks for it: mTLS with a client certificate,
+    or an API key. Neither set: plain gRPC (the dev server, a cluster inside the network)."""
+    cert, key = settings.temporal_tls_cert, settings.temporal_tls_key
+    if (cert is None) != (key is None):
+        raise SettingMissing("set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY, or neither")
+    if cert is not None and key is not None:
+        try:
+            tls = TLSConfig(client_cert=cert.read_bytes(), client_private_key=key.read_bytes())
+        except OSError as error:
+            raise SettingMissing(f"cannot read the Temporal client certificate: {error}") from None
+        return {"tls": tls}
+    if settings.temporal_api_key is not None:
+        return {"tls": True, "api_key": settings.temporal_api_key.get_secret_value()}
+    return {}
 
 
 # --- bids -----------------------------------------------------------------------------------

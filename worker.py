@@ -22,6 +22,7 @@ from activities.email import EmailActivities
 from activities.mailer import Mailer
 from activities.members import MemberActivities
 from activities.store import StoreActivities
+from deploy import worker_health
 from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
@@ -117,6 +118,7 @@ async def main() -> None:
     try:
         async with worker:  # leaving the block finishes in-flight tasks, then stops
             logging.info("polling task queue %r", settings.temporal_task_queue)
+            _beat = worker_health.beating(settings.worker_health_file)  # held while it runs
             await stop.wait()
             logging.info(
                 "stopping: finishing the tasks in hand (up to %gs)",
