@@ -278,7 +278,38 @@ class Attachment(Base):
     created_at: Mapped[datetime] = created_at()
 
 
+class Application(Base):
+    """An application to join (or a member's renewal) filled in on the web, saved as the
+    applicant goes; its signed link is e-mailed to resume it and to resubmit after signposting."""
+
+    __tablename__ = "applications"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(20), default="join")  # join | renewal
+    organisation_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    draft: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # the answers as typed
+    assessment: Mapped[dict[str, Any] | None] = mapped_column(Json)  # the latest, once sent
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class FrameworkVocabulary(Base):
+    """The coordinator's themes, localities and synonyms, edited on the web; one row, which
+    overrides the framework file's vocabulary once saved."""
+
+    __tablename__ = "framework_vocabulary"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    themes: Mapped[list[str]] = mapped_column(Json, default=list)
+    localities: Mapped[list[str]] = mapped_column(Json, default=list)
+    synonyms: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[datetime] = updated_at()
+
+
 __all__ = [
+    "Application",
+    "FrameworkVocabulary",
     "Attachment",
     "AuditEntry",
     "Base",
