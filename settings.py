@@ -11,6 +11,9 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.feeds import FeedSourceConfig
+from models.ocds import DEFAULT_CPV_THEMES
+
 # The published default: it signs sessions and task links, so anyone could forge them.
 DEVELOPMENT_SECRET_KEY = "change-me-in-production"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -76,6 +79,20 @@ class Settings(BaseSettings):
 
     # The consortia framework (themes, localities, entry criteria): a JSON file, or Durham's.
     framework_file: Path | None = None
+
+    # Published notices (OCDS; README "Published notices"): the sources polled on a Temporal
+    # Schedule (a JSON list), CPV code prefixes -> themes, the places a notice names ->
+    # localities, and how long before the deadline expressions of interest close.
+    feed_sources: list[FeedSourceConfig] = Field(default_factory=list)
+    ocds_cpv_themes: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_CPV_THEMES))
+    ocds_localities: dict[str, str] = Field(default_factory=dict)
+    ocds_interest_days: int = Field(default=7, ge=1, le=90)
+    # The quarterly newsletter: when it is drafted (cron, UTC), and the days the coordinator
+    # has to edit its introduction before it goes to every member.
+    newsletter_cron: str = "0 9 1 1,4,7,10 *"
+    newsletter_review_days: int = Field(default=3, ge=0, le=30)
+    # Calendar invitations and feeds give deadlines in this zone.
+    calendar_timezone: str = "Europe/London"
 
     # Seconds a worker told to stop (SIGTERM) gives the activities in hand to finish before it
     # cancels them: an e-mail cancelled after the relay took it would be sent again.

@@ -12,8 +12,10 @@ from models.bid_public import BidSummary
 
 # Who sends an Update. "member": an organisation on the notice's circulation list; "partner":
 # one invited to, or in, the consortium; "lead": the lead body. The coordinator may do
-# anything the lead may.
-Role = Literal["member", "partner", "lead", "coordinator", "local_authority"]
+# anything the lead may. "system": the import of published notices (`SYSTEM_ACTOR`), which
+# sends only what the notice itself says (a moved deadline, a cancellation, the award).
+Role = Literal["member", "partner", "lead", "coordinator", "local_authority", "system"]
+SYSTEM_ACTOR = "system.notices"  # a "." no organisation id made from a name carries
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ BID_UPDATES: tuple[BidUpdate, ...] = (
     _u("extend_task", a.TaskExtension, "lead", "give an overdue task more time"),
     _u("local_authority_decision", a.LocalAuthorityDecision, "local_authority", "sign off"),
     _u("record_submission", a.SubmissionInput, "lead", "record the bid as submitted"),
-    _u("record_outcome", a.OutcomeInput, "lead", "record the funder's decision"),
-    _u("move_deadline", a.DeadlineMove, "coordinator", "move the funder's deadline"),
-    _u("cancel", a.Cancellation, "lead", "cancel the bid, with a reason"),
+    _u("record_outcome", a.OutcomeInput, "lead system", "record the funder's decision"),
+    _u("move_deadline", a.DeadlineMove, "coordinator system", "move the funder's deadline"),
+    _u("cancel", a.Cancellation, "lead system", "cancel the bid, with a reason"),
 )
 
 UPDATES: dict[str, BidUpdate] = {u.name: u for u in BID_UPDATES}

@@ -326,3 +326,75 @@ __all__ = [
     "Signature",
     "SignInLink",
 ]
+
+
+# --- published notices (OCDS), their sources, the quarterly newsletter ----------------------
+
+
+class OcdsRelease(Base):
+    """One release of a published notice, as imported: a release the system has already is
+    never applied twice. `effect` says what importing it did."""
+
+    __tablename__ = "ocds_releases"
+    ocid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    release_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    date: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tags: Mapped[list[str]] = mapped_column(Json, default=list)
+    effect: Mapped[str] = mapped_column(String(500), default="")
+    imported_at: Mapped[datetime] = created_at()
+
+
+class OcdsProcess(Base):
+    """One contracting process (an `ocid`): the opportunity it became, its bid, its awards."""
+
+    __tablename__ = "ocds_processes"
+    ocid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    opportunity_id: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    buyer: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    vcse: Mapped[bool | None] = mapped_column(Boolean)
+    sme: Mapped[bool | None] = mapped_column(Boolean)
+    notice: Mapped[dict[str, Any] | None] = mapped_column(Json)  # the OpportunityNotice
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    lots: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    # ready (for the coordinator to circulate) | circulated | not_matched | closed |
+    # cancelled | awarded
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    bid_id: Mapped[str | None] = mapped_column(String(100))
+    awards: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    last_release_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class FeedSource(Base):
+    """A configured source of notices, as its poller last left it (the sources page)."""
+
+    __tablename__ = "feed_sources"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cursor: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_imported: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)  # releases, since the first run
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Newsletter(Base):
+    """A quarter's newsletter: the coordinator's introduction, edited before it goes out."""
+
+    __tablename__ = "newsletters"
+    quarter: Mapped[str] = mapped_column(String(7), primary_key=True)  # e.g. 2027-Q1
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    workflow_id: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | sent
+    sent_to: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = created_at()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+__all__ += ["FeedSource", "Newsletter", "OcdsProcess", "OcdsRelease"]

@@ -15,7 +15,7 @@ from temporalio.exceptions import ApplicationError
 
 from models import bid_answers as a
 from models.bid import CLOSED_STAGES, COORDINATOR, LOCAL_AUTHORITY, BidState
-from models.bid_updates import BidUpdate, Role
+from models.bid_updates import SYSTEM_ACTOR, BidUpdate, Role
 
 
 class Refused(ApplicationError):
@@ -40,6 +40,8 @@ def role_of(state: BidState, actor: str) -> Role:
         return "coordinator"
     if actor == LOCAL_AUTHORITY:
         return "local_authority"
+    if actor == SYSTEM_ACTOR:
+        return "system"
     if actor == state.lead_id:
         return "lead"
     if actor in state.partners:
