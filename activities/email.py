@@ -11,17 +11,17 @@ the row's `attempts` shows both tries.
 
 import hashlib
 import logging
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.errors import classify_errors, data_error, describe
@@ -77,69 +77,78 @@ class EmailActivities:
         refused = await self._enqueue([input])
         if refused:
             raise data_error(f"The letter was not sent: {refused[input.key]}", ["to"])
-        async with self._sessions() as session:
-            return await self._deliver(session, input.key)
+        [result] = await self._deliver([input.key])
+        return result
 
     @activity.defn
     async def send_emails(self, input: SendEmailsInput) -> SendEmailsResult:
         """Several messages of one mailing, each at most once per key; safe to retry. One
-        activity and one insert for them all: a group mailing costs the Temporal server and the
-        worker a fraction of one activity per message. Each message is still locked, sent and
-        marked in a transaction of its own. The first SMTP failure stops the batch; a retry
-        skips what was sent. A letter whose address is refused does not stop the others: they
-        are sent, then the refusal is raised."""
+        activity, one insert and one database connection for them all: a group mailing costs
+        the Temporal server, the worker and PostgreSQL a fraction of one activity per message.
+        Each message is still counted, sent and marked on its own. The first SMTP failure
+        stops the batch; a retry skips what was sent. A letter whose address is refused does
+        not stop the others: they are sent, then the refusal is raised."""
         refused = await self._enqueue(input.messages)
+        keys = [message.key for message in input.messages if message.key not in refused]
         result = SendEmailsResult()
-        async with self._sessions() as session:
-            for message in input.messages:
-                if message.key in refused:
-                    continue
-                sent = await self._deliver(session, message.key)
-                result.already_sent += sent.already_sent
-                result.sent += not sent.already_sent
+        for sent in await self._deliver(keys) if keys else []:
+            result.already_sent += sent.already_sent
+            result.sent += not sent.already_sent
         if refused:
             reasons = "; ".join(f"{key}: {why}" for key, why in refused.items())
             count = f"{len(refused)} of {len(input.messages)}"
             raise data_error(f"{count} letters were not sent: {reasons}", ["to"])
         return result
 
-    async def _deliver(self, session: AsyncSession, key: str) -> SendEmailResult:
-        """Send the outbox row `key` unless it was sent already, and mark it sent. The session
-        takes a connection only once this e-mail's turn to send has come."""
-        async with self._mailer.sending:
-            await self._count_attempt(session, key)
+    async def _deliver(self, keys: list[str]) -> list[SendEmailResult]:
+        """Send the outbox rows `keys` that were not sent already, each marked sent as soon
+        as the relay takes it. An advisory lock per key, held by this connection while it
+        sends, keeps a second, overlapping attempt waiting until this one is done (it then
+        finds the rows sent); the database drops the locks if the connection is lost.
+        Statements commit one by one (no transaction is held open while the relay answers):
+        two short statements a message, where row locks in a transaction took seven."""
+        async with self._mailer.sending, self._sessions() as session:
+            db = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            await db.execute(LOCK_KEYS, {"keys": keys})
             try:
-                async with session.begin():
-                    # The row lock keeps a second, overlapping attempt from sending too.
-                    row = await session.scalar(
-                        select(OutboxMessage)
-                        .where(OutboxMessage.key == key)
-                        .with_for_update()
-                        .execution_options(populate_existing=True)
-                    )
-                    assert row is not None
-                    if row.status == "sent":
-                        return SendEmailResult(message_id=row.message_id, already_sent=True)
-                    await self._mailer.send(self._build(row))
-                    row.status, row.sent_at = "sent", datetime.now(UTC)
-            except (aiosmtplib.SMTPException, OSError, SQLAlchemyError) as error:
-                # The relay failed, or the database did between the send and "sent".
-                await self._record_failure(key, error)
-                raise
-        return SendEmailResult(message_id=row.message_id, already_sent=False)
+                found = await db.execute(
+                    select(
+                        OutboxMessage.key,
+                        OutboxMessage.status,
+                        OutboxMessage.message_id,
+                        OutboxMessage.to_address,
+                        OutboxMessage.subject,
+                        OutboxMessage.text_body,
+                        OutboxMessage.html_body,
+                    ).where(OutboxMessage.key.in_(keys))
+                )
+                rows = {row.key: row for row in found}
+                return [await self._send_one(db, rows[key]) for key in keys]
+            finally:
+                await _unlock(db)
 
-    async def _count_attempt(self, session: AsyncSession, key: str) -> None:
-        """Count the try on its row, committed before the send: if the database is lost
-        between the relay's acceptance and "sent", the retry's count shows the message may
-        have gone twice. A row sent already is left alone (it waits here behind the lock of an
-        overlapping attempt that is sending it)."""
-        async with session.begin():
-            await session.execute(
+    async def _send_one(self, db: AsyncConnection, row: Any) -> SendEmailResult:
+        if row.status == "sent":
+            return SendEmailResult(message_id=row.message_id, already_sent=True)
+        try:
+            # Counted before the send: if the database is lost between the relay's acceptance
+            # and "sent", the retry's count shows the message may have gone twice.
+            await db.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.key == key, OutboxMessage.status != "sent")
+                .where(OutboxMessage.key == row.key)
                 .values(attempts=OutboxMessage.attempts + 1, attempted_at=func.now())
-                .execution_options(synchronize_session=False)
             )
+            await self._mailer.send(self._build(row))
+            await db.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.key == row.key)
+                .values(status="sent", sent_at=func.now())
+            )
+        except (aiosmtplib.SMTPException, OSError, SQLAlchemyError) as error:
+            # The relay failed, or the database did between the send and "sent".
+            await self._record_failure(row.key, error)
+            raise
+        return SendEmailResult(message_id=row.message_id, already_sent=False)
 
     async def _enqueue(self, inputs: list[SendEmailInput]) -> dict[str, str]:
         """Write the letters to the outbox, except those whose address the mailer refuses:
@@ -179,7 +188,8 @@ class EmailActivities:
         token = sign_task_link(input.task, self._settings.secret_key.get_secret_value())
         return {**input.context, "action_url": f"{self._settings.public_url}/task/{token}"}
 
-    def _build(self, row: OutboxMessage) -> EmailMessage:
+    def _build(self, row: Any) -> EmailMessage:
+        """`row`: an outbox row's columns."""
         message = EmailMessage()
         message["From"] = self._settings.mail_from
         message["To"] = row.to_address
@@ -202,6 +212,25 @@ class EmailActivities:
                 )
         except (SQLAlchemyError, OSError) as unrecorded:
             log.warning("could not record the failure of %s: %s", key, describe(unrecorded))
+
+
+# Advisory locks in a class of their own (the first key), one per outbox key (the second: its
+# hash; two keys that share a hash only wait for each other). Taken in one order, so two
+# attempts at overlapping batches cannot deadlock.
+OUTBOX_LOCKS = 7301
+LOCK_KEYS = text(
+    "SELECT pg_advisory_lock(:class, h) FROM ("
+    " SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h"
+    ") AS ordered"
+).bindparams(**{"class": OUTBOX_LOCKS})
+
+
+async def _unlock(db: AsyncConnection) -> None:
+    """Let the keys go; a connection that cannot is closed, and its locks go with it."""
+    try:
+        await db.execute(text("SELECT pg_advisory_unlock_all()"))
+    except (SQLAlchemyError, OSError):
+        await db.invalidate()
 
 
 def _address_problem(address: str) -> str | None:

@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 from temporalio.worker import Worker
 
-from activities.email import EmailActivities, message_id_for
+from activities.email import OUTBOX_LOCKS, EmailActivities, message_id_for
 from activities.mailer import Mailer
 from activities.store import StoreActivities
 from deploy.mailbox import Mailbox, start_mailbox
@@ -115,7 +115,8 @@ async def test_an_smtp_outage_delays_the_message_and_loses_nothing(dev_env, sett
 
         async def failed_once() -> bool:
             row = await outbox_row(sessions, f"{key}:{to}")
-            return row is not None and row.attempts >= 1
+            # The try is counted before the send, its failure recorded after it.
+            return row is not None and row.attempts >= 1 and row.last_error is not None
 
         await wait_until(failed_once, within=30)
         row = await outbox_row(sessions, f"{key}:{to}")
@@ -186,11 +187,13 @@ class LosesTheDatabaseOnce(Mailbox):
         reply = await super().handle_DATA(server, session, envelope)
         if not self.terminated:
             connection = await asyncpg.connect(self._database_url)
-            try:  # the backend holding the outbox row's lock while it sends
+            try:  # the backend sending the outbox rows: it holds their advisory locks
                 self.terminated = await connection.fetchval(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND state = 'idle in transaction'"
-                    " AND query ILIKE '%FROM outbox%FOR UPDATE%'"
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND granted AND classid = $1"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())",
+                    OUTBOX_LOCKS,
                 )
             finally:
                 await connection.close()
