@@ -1,0 +1,141 @@
+"""With CODEC_KEYS set, a bid's history read raw from the Temporal server (as anyone with
+access to the server or its database reads it) holds no partner's address and no section
+text; the web app's codec endpoint opens it for the coordinator or the codec token, and
+refuses everyone else."""
+
+from collections.abc import Iterator
+
+import httpx
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from pydantic import SecretStr
+from temporalio.api.common.v1 import Payload
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.testing import WorkflowEnvironment
+
+import codec
+import starter
+from models import bid_answers as a
+from tests.workflows.bid_steps import MEMBERS, PLAN, assign, to_drafting
+from tests.workflows.bid_support import bid_worker, start_bid
+from web.app import create_app
+from web.auth import SESSION_COOKIE, Viewer, session_value
+
+SECTION_TEXT = "Peer mentors meet young people weekly at the Seaham youth centre"
+TOKEN = "codec-token-for-the-tests"
+UI = "http://temporal-ui.test:8233"
+
+
+def payloads_in(message: Message) -> Iterator[Payload]:
+    """Every payload anywhere in a history event (inputs, results, Update arguments, ...)."""
+    if isinstance(message, Payload):
+        yield message
+        return
+    for field, value in message.ListFields():
+        if field.message_type is None:
+            continue
+        if isinstance(value, Message):
+            items = [value]
+        elif field.message_type.GetOptions().map_entry:
+            items = list(value.values())
+        else:
+            items = list(value)  # a repeated field
+        for item in items:
+            if isinstance(item, Message):
+                yield from payloads_in(item)
+
+
+def sdk_notes(event: HistoryEvent) -> list[Payload]:
+    if not event.HasField("marker_recorded_event_attributes"):
+        return []
+    meta = event.marker_recorded_event_attributes.details.get("data")  # its "result" is sealed
+    return list(meta.payloads) if meta is not None else []
+
+
+async def test_a_raw_history_holds_no_personal_data_and_the_codec_endpoint_opens_it_for_the_coordinator_only(  # noqa: E501
+    dev_env, settings, sessions, task_queue
+):
+    sealed = settings.model_copy(
+        update={
+            "codec_keys": SecretStr(codec.new_key("k1")),
+            "codec_token": SecretStr(TOKEN),
+            "temporal_address": dev_env.client.service_client.config.target_host,
+            "temporal_task_queue": task_queue,
+            "temporal_ui_url": UI,
+        }
+    )
+    env = WorkflowEnvironment.from_client(await starter.connect(sealed))
+    async with bid_worker(env, sealed, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_drafting(bid)
+        await assign(bid, env, PLAN)
+        await bid.handle.execute_update(
+            "submit_contribution",
+            a.ContributionInput(actor=bid.org("beta"), section="summary", body=SECTION_TEXT),
+        )
+        assert (await bid.state()).sections["summary"].status == "submitted"  # it reads back
+
+    # Read raw: the server's own bytes, every event, search attributes and failures included.
+    history = await dev_env.client.get_workflow_handle(bid.handle.id).fetch_history()
+    raw = b"".join(event.SerializeToString() for event in history.events)
+    addresses = [bid.email(name) for name in MEMBERS] + [bid.coordinator, bid.local_authority]
+    assert [x for x in addresses if x.encode() in raw] == []
+    assert SECTION_TEXT.encode() not in raw
+    # Every payload sealed, but the search attributes' (the server indexes them; they hold
+    # the stage, the opportunity, the deadline and the lead's organisation id, no person)
+    # and the SDK's own note on a local activity (its type, attempt and times).
+    payloads = [
+        p
+        for e in history.events
+        for p in payloads_in(e)
+        if "type" not in p.metadata and p not in sdk_notes(e)
+    ]
+    assert payloads and all(p.metadata["encoding"] == b"binary/encrypted" for p in payloads)
+
+    app = create_app(sealed)
+    body = {"payloads": [json_format.MessageToDict(p) for p in payloads]}
+    coordinator = session_value(sealed, Viewer(email=sealed.coordinator_email, role="coordinator"))
+    lead = session_value(
+        sealed, Viewer(email=bid.email("alpha"), role="lead", organisation_id=bid.org("alpha"))
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as web:
+        # Refused: no credentials, a wrong token, a lead's session.
+        for headers, status in [
+            ({}, 401),
+            ({"Authorization": "Bearer not-the-token"}, 401),
+            ({"Authorization": f"Bearer {lead}"}, 403),
+        ]:
+            refused = await web.post("/codec/decode", json=body, headers=headers)
+            assert refused.status_code == status, refused.text
+            assert "payloads" not in refused.json()
+
+        # The CLI's token opens every payload: the address and the text were there, sealed.
+        opened = await web.post(
+            "/codec/decode", json=body, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert opened.status_code == 200, opened.text
+        plain = b"".join(
+            json_format.ParseDict(p, Payload()).data for p in opened.json()["payloads"]
+        )
+        assert SECTION_TEXT.encode() in plain and bid.email("beta").encode() in plain
+
+        # The UI, from its own origin, with the coordinator's cookie: preflight, then decode.
+        preflight = await web.options(
+            "/codec/decode",
+            headers={"Origin": UI, "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.headers["access-control-allow-origin"] == UI
+        assert preflight.headers["access-control-allow-credentials"] == "true"
+        web.cookies.set(SESSION_COOKIE, coordinator)
+        from_ui = await web.post(
+            "/codec/decode", json={"payloads": body["payloads"][:3]}, headers={"Origin": UI}
+        )
+        assert from_ui.status_code == 200 and len(from_ui.json()["payloads"]) == 3
+        assert from_ui.headers["access-control-allow-origin"] == UI
+        # Another site's page gets no CORS grant, so its script cannot read the answer.
+        elsewhere = await web.post(
+            "/codec/decode", json=body, headers={"Origin": "https://evil.example"}
+        )
+        assert "access-control-allow-origin" not in elsewhere.headers
+    await app.state.services.engine.dispose()
