@@ -108,6 +108,9 @@ async def start_bid(client: Client, input: BidInput, task_queue: str) -> Workflo
         input,
         id=input.bid_id,
         task_queue=task_queue,
+        # The Temporal UI's list and header: what the bid is for, never who is in it.
+        static_summary=f"{n.title} ({n.funder}), due {n.submission_deadline:%d %b %Y}",
+        static_details=bid_details(n),
         search_attributes=TypedSearchAttributes(
             [
                 SearchAttributePair(sa.BID_STAGE, "notice"),
@@ -115,6 +118,20 @@ async def start_bid(client: Client, input: BidInput, task_queue: str) -> Workflo
                 SearchAttributePair(sa.BID_DEADLINE, n.submission_deadline),
             ]
         ),
+    )
+
+
+def bid_details(n: OpportunityNotice) -> str:
+    """The opportunity, as the Temporal UI shows it under the bid (Markdown)."""
+    value = f"{n.currency} {n.value:,}" if n.value is not None else "not given"
+    return "\n".join(
+        [
+            f"**{n.title}** for {n.funder} (opportunity `{n.id}`)",
+            f"- value: {value}; submission deadline {n.submission_deadline:%d %B %Y %H:%M %Z}",
+            f"- sections: {', '.join(n.required_sections)}",
+            f"- partners: at least {n.min_partners}"
+            + ("; local-authority sign-off" if n.la_signoff_required else ""),
+        ]
     )
 
 

@@ -192,3 +192,52 @@ def snapshot(state: BidState) -> BidSnapshot:
             for s in state.sections.values()
         ],
     )
+
+
+# --- the Temporal UI's line for the bid (`workflow.set_current_details`) ---------------------
+
+_STAGE_NAMES = {
+    "notice": "Notice out",
+    "decision": "Bid decision",
+    "lead_selection": "Lead selection",
+    "partner_signup": "Partner sign-up",
+    "drafting": "Drafting",
+    "agreement": "Agreement",
+    "la_signoff": "Local-authority sign-off",
+    "submission": "Submission",
+    "award": "Awaiting the award",
+}
+
+
+def current_details(state: BidState) -> str:
+    """One line for the Temporal UI, so its list reads without opening a history: the stage
+    and how far it has got ("Drafting: 4 of 6 sections in, 2 overdue"). Counts and stage
+    names only: no person, no organisation, no text (it is shown to whoever opens the UI)."""
+    if state.closed_reason is not None or state.stage not in _STAGE_NAMES:
+        return f"Closed ({state.stage.replace('_', ' ')})"
+    line = f"{_STAGE_NAMES[state.stage]}: {_progress(state)}"
+    overdue = sum(1 for t in state.schedule.values() if t.overdue)
+    if overdue:
+        line += f", {overdue} overdue"
+    if state.escalation is not None and state.escalation.resolution is None:
+        line += "; escalated to the coordinator"
+    return line
+
+
+def _progress(s: BidState) -> str:
+    if s.stage == "notice":
+        interested = sum(1 for i in s.interests.values() if i.answer != "not_this_time")
+        return f"{len(s.interests)} of {len(s.members)} members answered, {interested} interested"
+    if s.stage == "decision":
+        return "the coordinator's go or no-go"
+    if s.stage == "lead_selection":
+        return f"{len(s.candidates)} candidates to lead"
+    if s.stage == "partner_signup":
+        invited = sum(1 for p in s.partners.values() if p.status == "invited")
+        return f"{s.accepted_count()} of {s.notice.min_partners} partners in, {invited} invited"
+    if s.stage == "drafting":
+        done = sum(1 for x in s.sections.values() if x.status in ("submitted", "approved"))
+        return f"{done} of {len(s.sections)} sections in"
+    if s.stage == "agreement" and s.agreement is not None:
+        return f"{len(s.agreement.signatures)} of {len(s.agreement.parties)} signed"
+    return f"submission due {s.deadlines.submission:%d %b %Y}"
