@@ -26,7 +26,9 @@ class SendEmailResult(BaseModel):
 class SendEmailsInput(BaseModel):
     """Several e-mails sent by one activity (a batch of a group mailing)."""
 
-    messages: list[SendEmailInput]
+    # One activity sends them one after another on one connection: a batch is kept short
+    # enough to finish well inside the activity's timeout however slow the relay.
+    messages: list[SendEmailInput] = Field(max_length=100)
 
 
 class SendEmailsResult(BaseModel):
