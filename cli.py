@@ -10,6 +10,7 @@ from pydantic import ValidationError
 import database
 from deploy.commands import codec_key, replay
 from members import member_app
+from members.opportunity_cli import opportunity_app
 from models.limits import one_line
 from settings import SettingMissing, Settings
 from starter import bid_app
@@ -19,6 +20,7 @@ db = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_he
 app.add_typer(db, name="db")
 app.add_typer(member_app, name="member")
 app.add_typer(bid_app, name="bid")
+app.add_typer(opportunity_app, name="opportunity")
 app.command("replay")(replay)
 app.command("codec-key")(codec_key)
 

@@ -21,16 +21,22 @@ from activities.directory import DirectoryActivities
 from activities.email import EmailActivities
 from activities.mailer import Mailer
 from activities.members import MemberActivities
+from activities.newsletter import NewsletterActivities
+from activities.ocds import FeedActivities
 from activities.store import StoreActivities
 from deploy import worker_health
+from deploy.schedules import ensure_schedules
 from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
+from workflows.feed import FeedWorkflow
 from workflows.mailing import MailingWorkflow
 from workflows.membership import MembershipWorkflow
+from workflows.newsletter import NewsletterWorkflow
 from workflows.notice import NoticeWorkflow
 
 WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, MailingWorkflow]
+WORKFLOWS += [FeedWorkflow, NewsletterWorkflow]  # published notices, the newsletter
 
 
 def activities_for(
@@ -64,6 +70,7 @@ def activities_for(
         bids.record_review,
         bids.record_signature,
         AgreementActivities().generate_agreement,
+        *_notices(settings, sessions),
     ]
 
 
@@ -76,6 +83,14 @@ def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:
     if settings.worker_sandbox == "shared":
         restrictions = restrictions.with_passthrough_modules("workflows")
     return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def _notices(settings: Settings, sessions: database.async_sessionmaker) -> list:
+    """Published notices' poller and the quarterly newsletter."""
+    email = EmailActivities(sessions, Mailer(settings), settings)
+    newsletter = NewsletterActivities(sessions, settings, email)
+    feeds = FeedActivities(sessions, settings)
+    return [feeds.poll_source, newsletter.draft_newsletter, newsletter.send_newsletter_page]
 
 
 def build_worker(
@@ -106,6 +121,7 @@ async def main() -> None:
     engine = database.make_engine(settings)
     store_engine = database.make_engine(settings, pre_ping=False)
     client = await connect(settings)
+    await ensure_schedules(client, settings)  # the newsletter's, each feed's poller
     worker = build_worker(
         client,
         settings,

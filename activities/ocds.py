@@ -173,9 +173,9 @@ class FeedActivities:
         if report is not None:
             values |= {"last_success_at": started, "last_imported": report.imported}
             values |= {"cursor": cursor} if cursor else {}
-        statement = insert(FeedSource).values(name=name, imported=0, last_imported=0, **values)
+        first = insert(FeedSource).values(name=name, imported=0, last_imported=0)
         async with self._sessions() as session, session.begin():
-            await session.execute(statement.on_conflict_do_nothing())
+            await session.execute(first.on_conflict_do_nothing())
             if report is not None:
                 values["imported"] = FeedSource.imported + report.imported
             await session.execute(update(FeedSource).where(FeedSource.name == name).values(values))

@@ -64,7 +64,9 @@ def award(
                 "status": "active",
                 "date": iso(date),
                 "value": {"amount": amount, "currency": "GBP"},
-                "suppliers": [{"id": f"GB-X-{i}", "name": name} for i, name in enumerate(suppliers)],
+                "suppliers": [
+                    {"id": f"GB-X-{i}", "name": name} for i, name in enumerate(suppliers)
+                ],
                 "contractPeriod": {"startDate": "2027-09-01T00:00:00Z"},
             }
         ],

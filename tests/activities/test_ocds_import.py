@@ -3,7 +3,6 @@ deadline (every timer follows), the award to a consortium records the outcome; a
 imported twice changes nothing."""
 
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 from activities.ocds import NoticeImporter
@@ -84,9 +83,7 @@ async def test_a_tender_its_amendment_and_its_award_to_a_consortium_run_the_bid(
         await bid.reach("submission")
         await handle.execute_update(
             "record_submission",
-            a.SubmissionInput(
-                actor=bid.org("alpha"), reference="DCC-1"
-            ),
+            a.SubmissionInput(actor=bid.org("alpha"), reference="DCC-1"),
         )
         await bid.reach("award")
 
