@@ -66,8 +66,9 @@ def cloud_options(settings: Settings) -> dict[str, Any]:
         except OSError as error:
             raise SettingMissing(f"cannot read the Temporal client certificate: {error}") from None
         return {"tls": tls}
-    if settings.temporal_api_key is not None:
-        return {"tls": True, "api_key": settings.temporal_api_key.get_secret_value()}
+    api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else ""
+    if api_key:
+        return {"tls": True, "api_key": api_key}
     return {}
 
 
