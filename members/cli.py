@@ -160,6 +160,7 @@ def example_command() -> None:
         safeguarding_policy=True,
         safeguarding_review_due=today.replace(year=today.year + 1, day=1),
         dbs_checks=True,
+        dbs_expires=today.replace(year=today.year + 2, day=1),
         insurance_expires=today.replace(year=today.year + 1, day=1),
         accounts_year_end=_last_march_31(today),
         track_record=[PastWork(funder="Durham County Council", title="Youth club", year=2025)],

@@ -64,6 +64,7 @@ class MemberClient:
                 organisation_id=organisation_id,
                 framework=self.framework,
                 coordinator_email=self._settings.coordinator_email,
+                public_url=self._settings.public_url,
             ),
             id=membership_workflow_id(organisation_id),
             task_queue=self.task_queue,

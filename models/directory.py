@@ -180,3 +180,33 @@ class FrameworkFigures(BaseModel):
     bids_submitted: int = 0
     bids_won: int = 0
     value_won: Decimal = Decimal(0)
+
+
+class ExpertiseMap(BaseModel):
+    """The map of VCS expertise: active members by locality (rows) and theme (columns). A
+    county-wide member counts in every locality; a cell of 0 is a gap."""
+
+    themes: list[str]
+    localities: list[str]
+    cells: dict[str, dict[str, int]] = Field(default_factory=dict)  # locality -> theme -> n
+    active_members: int = 0
+
+    def gaps(self) -> int:
+        return sum(n == 0 for row in self.cells.values() for n in row.values())
+
+
+def expertise_map(
+    members: list[MemberMatch], themes: list[str], localities: list[str]
+) -> ExpertiseMap:
+    """Pure: count the active members in each locality x theme; a theme or locality a member
+    names outside the framework's lists is left off (the lists are the map's axes)."""
+    active = [m for m in members if m.status in MAY_JOIN_BIDS]
+    places = [place for place in localities if place != COUNTY_WIDE]
+    cells = {place: dict.fromkeys(themes, 0) for place in places}
+    for member in active:
+        served = set(member.localities) | ({member.locality} if member.locality else set())
+        where = places if COUNTY_WIDE in served else [p for p in places if p in served]
+        for place in where:
+            for theme in set(member.themes) & set(themes):
+                cells[place][theme] += 1
+    return ExpertiseMap(themes=themes, localities=places, cells=cells, active_members=len(active))

@@ -6,12 +6,13 @@ the CLI the real date), so the same proforma always gets the same answer.
 
 from collections.abc import Callable
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeVar
 
 from models.framework import EntryCriterion, Framework
 from models.membership import Assessment, MissingItem, Proforma, static_problems
 
 Check = Callable[[Proforma, date, Framework], bool]
+P = TypeVar("P", bound=Proforma)
 
 
 def _months_between(earlier: date, later: date) -> int:
@@ -28,7 +29,9 @@ def _safeguarding_current(p: Proforma, today: date, f: Framework) -> bool:
 
 
 def _dbs_checks(p: Proforma, today: date, f: Framework) -> bool:
-    return p.dbs_checks
+    if p.dbs_expires is not None:
+        return p.dbs_expires > today
+    return p.dbs_checks  # a proforma sent before DBS checks had a date
 
 
 def _insurance_current(p: Proforma, today: date, f: Framework) -> bool:
@@ -62,20 +65,18 @@ def unknown_criteria(framework: Framework) -> list[str]:
 def proforma_problems(proforma: Proforma, framework: Framework, today: date) -> list[str]:
     """Why a proforma cannot be accepted, in words the applicant understands; [] if it can."""
     problems = static_problems(proforma)
-    known = set(framework.localities)
-    if proforma.locality and proforma.locality not in known:
-        problems.append(f"{proforma.locality!r} is not a locality of {framework.name}.")
-    for locality in proforma.localities_served:
-        if locality not in known:
+    for locality in [proforma.locality, *proforma.localities_served]:
+        if locality and framework.locality(locality) is None:
             problems.append(f"{locality!r} is not a locality of {framework.name}.")
     if not proforma.localities_served and not proforma.locality:
         problems.append("Say which localities you serve.")
     for theme in proforma.themes:
-        if theme not in framework.themes:
+        if framework.theme(theme) is None:
             problems.append(f"{theme!r} is not one of the framework's themes.")
     for label, when in (
         ("safeguarding review date", proforma.safeguarding_review_due),
         ("insurance expiry date", proforma.insurance_expires),
+        ("DBS checks' renewal date", proforma.dbs_expires),
     ):
         if when is not None and when <= today:
             problems.append(
@@ -85,6 +86,26 @@ def proforma_problems(proforma: Proforma, framework: Framework, today: date) -> 
     if proforma.accounts_year_end is not None and proforma.accounts_year_end > today:
         problems.append(f"The accounts year end, {proforma.accounts_year_end}, is in the future.")
     return problems
+
+
+def in_vocabulary(proforma: P, framework: Framework) -> P:
+    """The proforma with its themes and localities in the framework's own words ("family
+    Support" -> "family support", "durham" -> "Durham & Chester-le-Street"); a term it does
+    not know is left as given (proforma_problems names it)."""
+
+    def one(said: str, term: str | None) -> str:
+        return term or said
+
+    localities = [one(x, framework.locality(x)) for x in proforma.localities_served]
+    return proforma.model_copy(
+        update={
+            "themes": list(dict.fromkeys(one(t, framework.theme(t)) for t in proforma.themes)),
+            "locality": one(proforma.locality, framework.locality(proforma.locality))
+            if proforma.locality
+            else "",
+            "localities_served": list(dict.fromkeys(localities)),
+        }
+    )
 
 
 def _missing(criterion: EntryCriterion, framework: Framework) -> MissingItem:
@@ -118,10 +139,13 @@ def assess(proforma: Proforma, framework: Framework, today: date) -> Assessment:
 
 
 def renewal_dates(proforma: Proforma) -> dict[str, date]:
-    """The dates on which a member's standing lapses: safeguarding review and insurance."""
+    """The dates on which a member's standing lapses: safeguarding review, insurance and DBS
+    checks."""
     dates = {}
     if proforma.safeguarding_review_due is not None:
         dates["safeguarding"] = proforma.safeguarding_review_due
     if proforma.insurance_expires is not None:
         dates["insurance"] = proforma.insurance_expires
+    if proforma.dbs_expires is not None:
+        dates["DBS checks"] = proforma.dbs_expires
     return dates

@@ -68,7 +68,8 @@ class Proforma(BaseModel):
     localities_served: list[str] = Field(default_factory=list)
     safeguarding_policy: bool = False
     safeguarding_review_due: date | None = None  # when the policy is next due for review
-    dbs_checks: bool = False
+    dbs_checks: bool = False  # before DBS checks had a date: a yes/no kept for old payloads
+    dbs_expires: date | None = None  # when the DBS checks next need renewing
     insurance_expires: date | None = None  # public liability cover
     accounts_year_end: date | None = None  # the latest accounts
     track_record: list[PastWork] = Field(default_factory=list)
@@ -135,6 +136,7 @@ class BoundedProforma(Proforma):
     localities_served: list[Label] = Field(default_factory=list, max_length=MAX_LABELS)
     safeguarding_review_due: Day | None = None
     insurance_expires: Day | None = None
+    dbs_expires: Day | None = None
     accounts_year_end: Day | None = None
     track_record: list[PastWorkForm] = Field(  # type: ignore[assignment]  # narrower, likewise
         default_factory=list, max_length=MAX_TRACK_RECORD
@@ -149,6 +151,8 @@ class ProformaForm(BoundedProforma):
     @model_validator(mode="after")
     def _check(self) -> "ProformaForm":
         problems = static_problems(self)
+        if self.dbs_checks and self.dbs_expires is None:  # a date, not a yes/no, from now on
+            problems.append("Give the date your DBS checks next need renewing.")
         if problems:
             raise ValueError(" ".join(problems))
         return self
@@ -187,6 +191,7 @@ class MembershipInput(BaseModel):
     organisation_id: str
     framework: Framework = Field(default_factory=Framework)
     coordinator_email: str = ""
+    public_url: str = ""  # the web app's, for the links in its e-mails (none when empty)
     # Continue-as-new once a run's history passes this many events (or Temporal suggests it).
     max_history_events: int = 10_000
     resume_from: "MembershipState | None" = None

@@ -17,9 +17,18 @@ from web.auth import load_viewer
 from web.errors import add_error_pages
 from web.health import check_all
 from web.request_size import BodyLimit
-from web.routes import api, console, dashboard, dev_mail, opportunities, sign_in, tasks
+from web.routes import (
+    api,
+    console,
+    dashboard,
+    dev_mail,
+    directory,
+    join,
+    opportunities,
+    sign_in,
+    tasks,
+)
 from web.routes.codec import router as codec_router
-from web.routes.feeds import router as feeds_router
 from web.security import add_security_headers
 from web.services import Services
 from web.task_forms import MAX_ATTACHMENT_BYTES
@@ -54,10 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (tasks, sign_in, console, dashboard, opportunities, api, dev_mail):
+    routers = (tasks, sign_in, console, dashboard, opportunities, api, dev_mail, join, directory)
+    for module in routers:
         app.include_router(module.router)
     app.include_router(codec_router)  # the Temporal UI's payload codec
-    app.include_router(feeds_router)  # published notices, the newsletter
     app.add_middleware(BodyLimit)  # reads no body past an attachment and its form
     add_error_pages(app)  # before the security headers, so that they wrap its pages
     add_security_headers(app)

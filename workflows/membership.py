@@ -7,7 +7,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.entry_criteria import assess, proforma_problems, unknown_criteria
+    from models.entry_criteria import assess, in_vocabulary, proforma_problems, unknown_criteria
     from models.framework import Framework
     from models.membership import (
         Assessment,
@@ -205,6 +205,7 @@ class MembershipWorkflow:
             raise _refuse("This organisation has already left the framework.", "Left")
 
     async def _take(self, proforma: Proforma, action: str) -> Assessment:
+        proforma = in_vocabulary(proforma, self._steps.framework)  # the directory's own words
         assessment = assess(proforma, self._steps.framework, workflow.now().date())
         await self._steps.take_assessment(proforma, assessment, action)
         self._index()

@@ -44,6 +44,7 @@ class MembershipSteps:
         self._state = state
         self.framework = input.framework  # replaced when the coordinator adopts a new one
         self._coordinator = input.coordinator_email
+        self._public_url = input.public_url.rstrip("/")
 
     def _key(self, step: str) -> str:
         s = self._state
@@ -178,5 +179,9 @@ class MembershipSteps:
             "coordinator_email": self._coordinator,
             "renewals": {k: _day(v) for k, v in renewal_dates(s.proforma).items()},
             "today": _day(workflow.now().date()),
+            # The web's page that e-mails the main contact its proforma, filled in, to renew.
+            "renew_url": f"{self._public_url}/join/renew/{s.organisation_id}"
+            if self._public_url
+            else "",
             **extra,
         }

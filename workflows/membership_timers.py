@@ -1,9 +1,9 @@
 """Which durable timers a membership has, computed from its state: pure and deterministic.
 
 A signposted applicant gets one reminder to resubmit. A member gets renewal reminders before
-its safeguarding review or insurance lapses, and a lapse at the start of the due date, for
-each item its status depends on. A timer's key goes into `state.fired` once it has fired, so
-it never fires twice, across continue-as-new too.
+its safeguarding review, insurance or DBS checks lapse, and a lapse at the start of the due
+date, for each item its status depends on. A timer's key goes into `state.fired` once it has
+fired, so it never fires twice, across continue-as-new too.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,7 +16,11 @@ from models.framework import Framework
 from models.membership import MembershipState
 
 # The entry criterion each renewable item keeps met.
-CRITERION_FOR = {"safeguarding": "safeguarding_current", "insurance": "insurance_current"}
+CRITERION_FOR = {
+    "safeguarding": "safeguarding_current",
+    "insurance": "insurance_current",
+    "DBS checks": "dbs_checks",
+}
 
 Action = Literal["resubmit_reminder", "renewal_reminder", "lapse"]
 

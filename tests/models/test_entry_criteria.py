@@ -95,7 +95,7 @@ def test_an_unknown_theme_and_a_bad_email_are_both_reported():
 
 
 def test_the_edge_form_refuses_a_missing_charity_number_and_unknown_fields():
-    data = ready().model_dump(mode="json")
+    data = ready(dbs_expires=TODAY + timedelta(days=300)).model_dump(mode="json")
     with pytest.raises(ValidationError, match="needs its charity number"):
         ProformaForm.model_validate({**data, "charity_number": None})
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):

@@ -44,8 +44,12 @@ async def cli(env, settings, sessions, task_queue, monkeypatch):
 
 
 def proforma_file(tmp_path, proforma, **overrides) -> str:
+    """The proforma as a file; DBS checks with a renewal date, as the CLI asks for one."""
     path = tmp_path / "proforma.json"
-    path.write_text(json.dumps({**proforma.model_dump(mode="json"), **overrides}))
+    data = proforma.model_dump(mode="json")
+    if data["dbs_checks"] and data["dbs_expires"] is None:
+        data["dbs_expires"] = "2099-01-01"
+    path.write_text(json.dumps({**data, **overrides}))
     return str(path)
 
 

@@ -61,7 +61,8 @@ async def test_a_member_is_reminded_before_expiry_suspended_at_it_and_reinstated
     await wait_until(lambda: len(mailbox.to(address)) == 2)
     first = mailbox.to(address)[-1]
     assert first["Subject"] == (
-        f"{proforma.name}: your insurance falls due on {proforma.insurance_expires:%-d %B %Y}"
+        f"{proforma.name}: the insurance date on your proforma is "
+        f"{proforma.insurance_expires:%-d %B %Y}"
     )
     assert "in 30 days" in text_of(first)  # sent on the day it fell due, not later
 
