@@ -15,7 +15,12 @@ OUTSIDE = ("DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_TASK_QUEUE", "SMTP_HOST
 
 class WorkerProcess:
     def __init__(
-        self, settings: Settings, temporal_address: str, task_queue: str, log: Path
+        self,
+        settings: Settings,
+        temporal_address: str,
+        task_queue: str,
+        log: Path,
+        **more_env: str,
     ) -> None:
         env = {k: v for k, v in os.environ.items() if k not in OUTSIDE}
         env.update(
@@ -29,6 +34,7 @@ class WorkerProcess:
             SECRET_KEY=settings.secret_key.get_secret_value(),
             COORDINATOR_EMAIL=settings.coordinator_email,
             PYTHONUNBUFFERED="1",
+            **more_env,
         )
         self.log = log
         with log.open("ab") as output:

@@ -1,7 +1,8 @@
-"""A worker killed (SIGKILL) under live bids while answers are in flight, and another started:
-every answer is recorded and every e-mail is delivered exactly once.
+"""Three workers on one task queue, and the one holding a live bid killed (SIGKILL) while
+answers are in flight: every bid goes on with the other two, every answer is recorded and
+every e-mail is delivered exactly once.
 
-The worker runs as production runs it, `python worker.py` in a process of its own; the bids
+The workers run as production runs them, `python worker.py` in processes of their own; the bids
 are driven through the public client side (`starter.start_bid`, `starter.send_answer` with
 the command line's Update names). The kill falls while the bids record answers, not while an
 e-mail is with the relay: that window (accepted, not yet marked sent) is the one documented
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 import starter
+from deploy.worker_health import fresh
 from models.bid import BidInput
 from models.opportunity import OpportunityNotice
 from models.tables import AuditEntry, OutboxMessage
@@ -78,23 +80,34 @@ async def answer(client, bid_id: str, update: str, **payload) -> dict:
     return await starter.send_answer(client, bid_id, update, payload)
 
 
-async def test_a_worker_killed_under_live_bids_loses_no_answer_and_sends_no_email_twice(
+async def test_three_workers_one_killed_under_live_bids_lose_no_answer_and_send_no_email_twice(
     dev_env, settings, sessions, mailbox, task_queue, tmp_path
 ):
     client = dev_env.client
     address = client.service_client.config.target_host
-    first = WorkerProcess(settings, address, task_queue, tmp_path / "first.log")
-    second: WorkerProcess | None = None
+    workers = [
+        WorkerProcess(
+            settings,
+            address,
+            task_queue,
+            tmp_path / f"worker-{n}.log",
+            WORKER_HEALTH_FILE=str(tmp_path / f"worker-{n}.alive"),
+        )
+        for n in range(3)
+    ]
     ids: list[str] = []
     try:
-        await first.polling()
+        await asyncio.gather(*(w.polling() for w in workers))
         bids = await start_bids(client, sessions, task_queue)
         ids += [bid_id for bid_id, _ in bids]
         await wait_until(lambda: circulated_and_quiet(client, ids), within=30)
         for bid_id, orgs in bids:
             await answer(client, bid_id, "express-interest", actor=orgs["alpha"], answer="lead")
 
-        # Two answers a bid in flight; the worker dies as soon as it has recorded one of them.
+        # The victim is the worker that holds the first bid now (its last workflow task).
+        held_by = await last_task_identity(client, ids[0])
+        [victim] = [w for w in workers if held_by.startswith(f"{w.pid}@")]
+        # Two answers a bid in flight; the victim dies as soon as one of them is recorded.
         in_flight = [
             asyncio.create_task(
                 answer(client, bid_id, "express-interest", actor=orgs[name], answer=INTEREST[name])
@@ -103,9 +116,7 @@ async def test_a_worker_killed_under_live_bids_loses_no_answer_and_sends_no_emai
             for name in ("beta", "gamma")
         ]
         await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-        first.kill()
-        assert not all(task.done() for task in in_flight)  # answers cut off mid-way
-        second = WorkerProcess(settings, address, task_queue, tmp_path / "second.log")
+        victim.kill()
         await asyncio.wait_for(asyncio.gather(*in_flight), timeout=40)
 
         for bid_id, orgs in bids:
@@ -128,14 +139,28 @@ async def test_a_worker_killed_under_live_bids_loses_no_answer_and_sends_no_emai
         for bid_id in ids:
             await wait_until(lambda b=bid_id: stage_is(client, b, "drafting"))
         await wait_until(lambda: circulated_and_quiet(client, ids), within=30)
+        # The victim's bid went on with another worker.
+        assert not (await last_task_identity(client, ids[0])).startswith(f"{victim.pid}@")
         await check_every_answer_recorded(client, sessions, bids)
         await check_every_email_delivered_once(sessions, mailbox, bids)
+        survivor = next(w for w in workers if w is not victim)
+        assert fresh(tmp_path / f"worker-{workers.index(survivor)}.alive", within=30)
     finally:
-        first.kill()
-        if second is not None:
-            second.kill()
+        for worker in workers:
+            worker.kill()
         for bid_id in ids:
             await client.get_workflow_handle(bid_id).terminate("the test is over")
+
+
+async def last_task_identity(client, workflow_id: str) -> str:
+    """Which worker (pid@host) completed the workflow's latest workflow task."""
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    completed = [
+        e.workflow_task_completed_event_attributes.identity
+        for e in history.events
+        if e.HasField("workflow_task_completed_event_attributes")
+    ]
+    return completed[-1]
 
 
 async def stage_is(client, bid_id: str, wanted: str) -> bool:
