@@ -40,7 +40,7 @@ class NoticeEffects:
             interest_window=timedelta(days=settings.ocds_interest_days),
         )
         self._directory = DirectoryActivities(sessions)
-        self._email = EmailActivities(sessions, Mailer(settings), settings)
+        self._email: EmailActivities | None = None  # made when a letter goes: needs SMTP_HOST
 
     async def apply(self, release: Release, source: FeedSourceConfig) -> str:
         """Make the release happen; what it did, in words (kept on the release's row)."""
@@ -125,6 +125,7 @@ class NoticeEffects:
     async def _offer(self, process: OcdsProcess) -> None:
         s = self._settings
         deadline = f"{process.deadline:%d %B %Y}" if process.deadline else "not given"
+        self._email = self._email or EmailActivities(self._sessions, Mailer(s), s)
         await self._email.send_email(
             SendEmailInput(
                 key=f"ocds-ready:{process.ocid}"[:250],

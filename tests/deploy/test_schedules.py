@@ -1,0 +1,76 @@
+"""`consortia up` runs the newsletter's Temporal Schedule and a poller's for each configured
+source (as `temporal schedule list` shows them), and `consortia opportunity import` imports
+a package into the running system once."""
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.activities.ocds_packages import release_package, tender
+from tests.conftest import binary
+from tests.deploy.test_local import Up
+
+CONSORTIA = str(Path(sys.executable).parent / "consortia")
+
+
+def schedules(temporal_port: int) -> str:
+    listed = subprocess.run(
+        [binary("temporal"), "schedule", "list", "--address", f"127.0.0.1:{temporal_port}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return listed.stdout
+
+
+def cli_env(up: Up) -> dict[str, str]:
+    """The exports `consortia up` printed for the command line."""
+    line = up.wait_for_line(lambda line: "export TEMPORAL_ADDRESS=" in line, within=10)
+    env = {}
+    for pair in line.split("export", 1)[1].split():
+        name, _, value = pair.partition("=")
+        env[name] = value.strip("'")
+    return env
+
+
+def test_up_schedules_the_newsletter_and_each_source_and_imports_a_package(tmp_path, monkeypatch):
+    name = f"cf-{uuid.uuid4().hex[:6]}"
+    source = {"name": name, "url": "https://www.contractsfinder.example/ocds", "interval": "PT6H"}
+    monkeypatch.setenv("FEED_SOURCES", json.dumps([source]))
+    up = Up(tmp_path)
+    try:
+        up.wait_healthy()
+        env = {**cli_env(up), "PATH": str(Path(sys.executable).parent)}
+        env |= {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(up.smtp)}  # to tell the coordinator
+        deadline, listed = time.monotonic() + 60, ""
+        while time.monotonic() < deadline:  # the worker creates them as it starts
+            listed = schedules(up.temporal)
+            if "newsletter" in listed and f"feed-{name}" in listed:
+                break
+            time.sleep(1)
+        assert "newsletter" in listed and f"feed-{name}" in listed, listed
+
+        now = datetime.now(UTC)
+        package = tmp_path / "notices.json"
+        ocid = f"ocds-cli-{name}"
+        package.write_text(json.dumps(release_package(tender(ocid, "1", now, now + timedelta(40)))))
+        first, again = (
+            subprocess.run(
+                [CONSORTIA, "opportunity", "import", str(package)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+                cwd=tmp_path,
+            )
+            for _ in range(2)
+        )
+    finally:
+        up.interrupt()
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("1 imported, 0 already held, 0 refused"), first.stdout
+    assert again.stdout.startswith("0 imported, 1 already held, 0 refused"), again.stdout
