@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.calendar import PendingAttachments, attachments_for
 from activities.errors import classify_errors, data_error, describe
 from activities.mailer import Mailer
 from activities.task_links import sign_task_link
@@ -70,6 +71,7 @@ class EmailActivities:
         self._mailer = mailer
         self._settings = settings
         self._templates = templates or Templates()
+        self._attachments = PendingAttachments()  # by outbox key, until built
 
     @activity.defn
     async def send_email(self, input: SendEmailInput) -> SendEmailResult:
@@ -160,6 +162,10 @@ class EmailActivities:
                 refused[input.key] = f"the address {input.to!r} in 'to' cannot be used: {problem}"
                 continue
             subject, text, html = self._templates.render(input.kind, self._context(input))
+            # A prompt with a due date carries its calendar invitation (activities/calendar.py).
+            self._attachments.put(
+                input.key, input.attachments or attachments_for(input, self._settings)
+            )
             rows.append(
                 {
                     "key": input.key,
@@ -198,6 +204,7 @@ class EmailActivities:
         message["Date"] = formatdate(usegmt=True)
         message.set_content(row.text_body)
         message.add_alternative(row.html_body, subtype="html")
+        self._attachments.attach(row.key, message)
         return message
 
     async def _record_failure(self, key: str, error: Exception) -> None:

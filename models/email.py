@@ -7,6 +7,14 @@ from pydantic import BaseModel, Field
 from models.task import TaskLink
 
 
+class EmailAttachment(BaseModel):
+    """A file sent with an e-mail, as text (a calendar invitation is)."""
+
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=120)  # e.g. text/calendar
+    content: str = Field(max_length=100_000)
+
+
 class SendEmailInput(BaseModel):
     """One templated e-mail. `key` names the workflow step, e.g. `bid-7:invite:org-3:1`."""
 
@@ -16,6 +24,9 @@ class SendEmailInput(BaseModel):
     context: dict[str, Any] = Field(default_factory=dict)
     bid_id: str | None = None
     task: TaskLink | None = None  # when set, the context gains `action_url`, a signed link
+    # Files sent with it; a task prompt with a due date that names none gets its calendar
+    # invitation from the e-mail activity (activities/calendar.py).
+    attachments: list[EmailAttachment] = Field(default_factory=list, max_length=5)
 
 
 class SendEmailResult(BaseModel):

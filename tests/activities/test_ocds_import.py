@@ -2,8 +2,11 @@
 deadline (every timer follows), the award to a consortium records the outcome; a package
 imported twice changes nothing."""
 
+import asyncio
 import uuid
 from decimal import Decimal
+
+from icalendar import Calendar
 
 from activities.ocds import NoticeImporter
 from models import bid_answers as a
@@ -15,6 +18,13 @@ from tests.workflows import bid_support
 from tests.workflows.bid_steps import MEMBERS, assign, sign_all, to_drafting, write_and_approve
 from tests.workflows.bid_support import Bid, add_members, bid_worker, days, subjects
 from workflows.bid import BidWorkflow
+
+
+def invitations(mailbox, address: str) -> list:
+    """The calendar events the e-mails to `address` carried, in order."""
+    parts = [p for m in mailbox.to(address) for p in m.walk()]
+    ics = [p.get_payload(decode=True) for p in parts if p.get_content_type() == "text/calendar"]
+    return [Calendar.from_ical(i).walk("VEVENT")[0] for i in ics]
 
 
 def reminded(mailbox, bid: Bid) -> bool:
@@ -60,6 +70,7 @@ async def test_a_tender_its_amendment_and_its_award_to_a_consortium_run_the_bid(
 
         await to_drafting(bid)
         await assign(bid, env, {"summary": "beta"}, due_days=10)
+        await asyncio.sleep(1.05)  # the invitations' SEQUENCE counts seconds: a later one
         before = await bid.state()
         moved = before.deadlines.submission + days(20)
         amendment = tender(
@@ -77,6 +88,11 @@ async def test_a_tender_its_amendment_and_its_award_to_a_consortium_run_the_bid(
         assert not reminded(mailbox, bid)
         await env.sleep(days(17))  # two days before its new due date
         await wait_until(lambda: reminded(mailbox, bid))
+        section = [e for e in invitations(mailbox, bid.email("beta")) if ".section." in e["UID"]]
+        prompt, reminder = section[:2]
+        assert str(prompt["UID"]) == str(reminder["UID"])  # the same event, moved
+        assert int(reminder["SEQUENCE"]) > int(prompt["SEQUENCE"])
+        assert reminder.decoded("DTEND") - prompt.decoded("DTEND") == days(20)
         await write_and_approve(bid, {"summary": "beta"})
         await bid.reach("agreement")
         await sign_all(bid, env, names=("alpha", "beta", "gamma"))
