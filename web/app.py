@@ -28,7 +28,9 @@ from web.routes import (
     sign_in,
     tasks,
 )
+from web.routes.calendar import router as calendar_router
 from web.routes.codec import router as codec_router
+from web.routes.feeds import router as feeds_router
 from web.security import add_security_headers
 from web.services import Services
 from web.task_forms import MAX_ATTACHMENT_BYTES
@@ -67,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     app.include_router(codec_router)  # the Temporal UI's payload codec
+    app.include_router(feeds_router)  # published notices, the newsletter
+    app.include_router(calendar_router)  # organisations' calendar feeds
     app.add_middleware(BodyLimit)  # reads no body past an attachment and its form
     add_error_pages(app)  # before the security headers, so that they wrap its pages
     add_security_headers(app)
