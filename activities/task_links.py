@@ -2,9 +2,14 @@
 
 Pure functions over `itsdangerous`; the secret is `settings.secret_key`. The token carries the
 `TaskLink` itself, so the web page knows who may answer what without an account.
+
+A few tasks are the lead's or the coordinator's, answered on the bid's page once signed in:
+their e-mails link to `/sign-in?next=<that page>` instead (`signed_in_path`), which goes
+straight there for someone signed in and back there after signing in for someone who is not.
 """
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import ValidationError
@@ -12,6 +17,16 @@ from pydantic import ValidationError
 from models.task import TaskLink
 
 SALT = "consortia.task-link"
+
+# The tasks answered on the bid's page by a signed-in lead or coordinator (no task page has a
+# form for them), and the part of that page that answers each.
+SIGNED_IN_TASKS = {
+    "bid_decision": "step-in",
+    "lead_choice": "step-in",
+    "escalation": "step-in",
+    "invite_partners": "invite",
+    "assign_sections": "sections",
+}
 
 
 class TaskLinkError(Exception):
@@ -39,3 +54,13 @@ def verify_task_link(token: str, secret: str, now: datetime | None = None) -> Ta
             f"This link expired on {link.expires_at:%d %B %Y}: ask the coordinator for a new one."
         )
     return link
+
+
+def signed_in_path(link: TaskLink) -> str | None:
+    """The sign-in page leading to where a signed-in person answers `link`'s task, or None
+    for a task answered on its task page. A path: the e-mail puts the site's address first."""
+    anchor = SIGNED_IN_TASKS.get(link.kind)
+    if anchor is None:
+        return None
+    page = "dashboard" if link.organisation_id == "coordinator" else "console"
+    return "/sign-in?next=" + quote(f"/{page}/bids/{link.bid_id}#{anchor}", safe="/")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy.dialects.postgresql import insert
 
 import database
+from models.opportunity import OpportunityNotice
 from models.tables import Contact, Opportunity, Organisation
 from settings import Settings
 
@@ -178,11 +179,18 @@ def opportunity(now: datetime) -> dict:
     }
 
 
+def improving_futures() -> OpportunityNotice:
+    """The opportunity as its bid's notice, the cut-off and deadline as loaded."""
+    return OpportunityNotice.model_validate(opportunity(datetime.now(UTC)))
+
+
 async def load(settings: Settings) -> None:
     engine = database.make_engine(settings)
     try:
         async with database.make_sessions(engine)() as session, session.begin():
-            for org_id, name, form, locality, themes, lead, staff, vols, turnover in MEMBERS:
+            now = datetime.now(UTC)
+            for joined, member in enumerate(MEMBERS):
+                org_id, name, form, locality, themes, lead, staff, vols, turnover = member
                 await session.execute(
                     insert(Organisation)
                     .values(
@@ -197,6 +205,9 @@ async def load(settings: Settings) -> None:
                         volunteers=vols,
                         annual_turnover=turnover,
                         status="full",
+                        # Joined over the past year, a month or so apart: the framework's
+                        # members-by-month figure then rises as a real one would.
+                        created_at=now - timedelta(days=330 - 28 * joined),
                     )
                     .on_conflict_do_nothing(index_elements=["id"])
                 )

@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from temporalio.common import SearchAttributeKey
 
 import database
-from deploy import demo
+from deploy import demo, demo_bids
 from deploy.mailbox import start_mailbox
 from deploy.supervisor import StartupError, Supervisor, say
 from settings import Settings
@@ -85,6 +85,8 @@ class LocalStack:
             ],
         )
         self._wait_for_web()
+        if self.load_demo:
+            self._play_demo()
 
     def _check_ports(self) -> None:
         wanted = [("web", self.web_port)]
@@ -194,6 +196,19 @@ class LocalStack:
         url = f"http://127.0.0.1:{self.web_port}/healthz"
         self._wait("web", lambda: httpx.get(url, timeout=10).raise_for_status())
         say("web", f"ready at http://127.0.0.1:{self.web_port}/ (health: {url})")
+
+    def _play_demo(self) -> None:
+        """Start the demo's bids and drive each to its stage (deploy/demo_bids.py). A failure
+        is said and the system stays up: the members and the opportunity are there anyway."""
+        try:
+            started = asyncio.run(demo_bids.play(self.settings, demo.improving_futures()))
+        except Exception as error:  # noqa: BLE001 - the demo is extra, the stack is up
+            say("demo", f"bids not all played: {type(error).__name__}: {error}")
+            return
+        if started:
+            say("demo", f"bids started and played to their stages: {', '.join(started)}")
+        else:
+            say("demo", "bids there already, resumed as they were")
 
     def supervise(self) -> None:
         """Once up: restart a child that died (see deploy/supervisor.py)."""

@@ -11,6 +11,7 @@ coordinator's address unchanged. Partners have no session: their signed task lin
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -27,6 +28,7 @@ from web.services import Unavailable
 SESSION_COOKIE = "session"
 SESSION_SECONDS = 12 * 3600
 SIGN_IN_SECONDS = 30 * 60
+MAX_NEXT = 500  # the longest path a sign-in link may lead back to
 # Statuses of an organisation that has left the consortium: its contact cannot sign in.
 GONE = ("left",)
 # What a database that cannot be reached raises (asyncpg's refusal is a plain OSError).
@@ -85,15 +87,49 @@ async def viewer_for_email(
     return Viewer(email=email, role="lead", organisation_id=row.id, organisation_name=row.name)
 
 
+def safe_next(value: str | None) -> str | None:
+    """`value` if it is a path on this site to go back to after signing in, else None: an
+    absolute or scheme-relative URL (`//evil.example`), a backslash (which browsers read as a
+    slash), a control character or an overlong value would let a link send someone elsewhere."""
+    if not value or len(value) > MAX_NEXT or not value.startswith("/"):
+        return None
+    if (
+        value.startswith("//")
+        or "\\" in value
+        or any(ord(c) < 0x21 or ord(c) == 0x7F for c in value)
+    ):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or parts.path.startswith(("/sign-in", "/sign-out")):
+        return None
+    return value
+
+
 async def new_sign_in_link(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, email: str
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    email: str,
+    next_path: str | None = None,
 ) -> tuple[str, str]:
-    """A fresh single-use link for `email`: (nonce, url)."""
+    """A fresh single-use link for `email`: (nonce, url); it leads to `next_path` (a safe
+    path on this site, signed into the link) once signed in."""
     nonce = secrets.token_urlsafe(24)
     async with sessions() as session, session.begin():
         session.add(SignInLink(nonce=nonce, email=email))
-    token = _serializer(settings, "consortia.sign-in").dumps({"email": email, "nonce": nonce})
+    data = {"email": email, "nonce": nonce}
+    if safe_next(next_path):
+        data["next"] = next_path or ""
+    token = _serializer(settings, "consortia.sign-in").dumps(data)
     return nonce, f"{settings.public_url}/sign-in/{token}"
+
+
+def sign_in_next(settings: Settings, token: str) -> str | None:
+    """Where a sign-in link leads once redeemed (checked again: never trusted as stored)."""
+    try:
+        data = _serializer(settings, "consortia.sign-in").loads(token, max_age=SIGN_IN_SECONDS)
+    except BadSignature:
+        return None
+    return safe_next(data.get("next")) if isinstance(data, dict) else None
 
 
 async def redeem_sign_in_link(

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.background import BackgroundTask
 
@@ -29,7 +29,9 @@ from web.auth import (
     new_sign_in_link,
     normalise_email,
     redeem_sign_in_link,
+    safe_next,
     session_value,
+    sign_in_next,
     viewer_for_email,
 )
 from web.csrf import verify_csrf
@@ -103,13 +105,13 @@ class SignInRequests:
             await asyncio.wait(set(self._sending))
 
 
-async def _send_link(services: Services, email: str) -> None:
+async def _send_link(services: Services, email: str, next_path: str | None = None) -> None:
     """Look the address up and e-mail it a link if it may sign in. Runs after the answer: a
     failure is logged (type only: a driver's message may quote a connection string)."""
     try:
         if await viewer_for_email(services.sessions, services.settings, email) is None:
             return
-        nonce, url = await new_sign_in_link(services.sessions, services.settings, email)
+        nonce, url = await new_sign_in_link(services.sessions, services.settings, email, next_path)
         await services.send_email(
             SendEmailInput(
                 key=f"sign-in:{nonce}", kind="sign_in", to=email, context={"sign_in_url": url}
@@ -127,23 +129,34 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/dashboard" if viewer.is_coordinator else "/console", status_code=303)
 
 
+# Where to go back to after signing in: a path on this site (`safe_next` judges it).
+NextPath = Annotated[str, Query(alias="next", max_length=2_000)]
+
+
 @router.get("/sign-in", include_in_schema=False)
-async def sign_in_page(request: Request) -> Response:
-    return render(request, "sign_in.html", {"sent": False})
+async def sign_in_page(request: Request, next_path: NextPath = "") -> Response:
+    """The form; with `next` (an e-mail's link to an action), a signed-in viewer goes straight
+    there, and a link asked for here leads there once signed in. Any other `next` is ignored."""
+    back = safe_next(next_path)
+    if back and current_viewer(request) is not None:
+        return RedirectResponse(back, status_code=303)
+    return render(request, "sign_in.html", {"sent": False, "next": back})
 
 
 @router.post("/sign-in", include_in_schema=False)
 async def sign_in_request(
-    request: Request, services: ServicesDep, email: Annotated[str, Form()] = ""
+    request: Request,
+    services: ServicesDep,
+    email: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next", max_length=2_000)] = "",
 ) -> Response:
     """Say a link is on its way, whoever asks; send it afterwards to an address that may
     sign in."""
     await verify_csrf(request)
-    email = normalise_email(email)
+    email, back = normalise_email(email), safe_next(next_path)
     if "@" not in email or len(email) > 320:
-        return render(
-            request, "sign_in.html", {"sent": False, "error": "Enter an e-mail address."}, 422
-        )
+        context = {"sent": False, "error": "Enter an e-mail address.", "next": back}
+        return render(request, "sign_in.html", context, 422)
     requests = SignInRequests.of(request)
     client = request.client.host if request.client else "unknown"
     wait = requests.refusal(email, client)
@@ -157,7 +170,7 @@ async def sign_in_request(
     sent = render(request, "sign_in.html", {"sent": True, "email": email})
     # Started once the page has gone: nothing the lookup or the send does (a known address's
     # query, its e-mail) can make this answer slower or different for a known address.
-    sent.background = BackgroundTask(_start, requests, _send_link(services, email))
+    sent.background = BackgroundTask(_start, requests, _send_link(services, email, back))
     return sent
 
 
@@ -171,7 +184,8 @@ async def sign_in_link(request: Request, token: str, services: ServicesDep) -> R
         viewer = await redeem_sign_in_link(services.sessions, services.settings, token)
     except SignInError as error:
         return message(request, "This sign-in link cannot be used", str(error), 400)
-    response = RedirectResponse("/dashboard" if viewer.is_coordinator else "/console", 303)
+    home = "/dashboard" if viewer.is_coordinator else "/console"
+    response = RedirectResponse(sign_in_next(services.settings, token) or home, 303)
     response.set_cookie(
         SESSION_COOKIE,
         session_value(services.settings, viewer),

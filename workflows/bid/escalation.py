@@ -12,6 +12,7 @@ from collections.abc import Callable
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.task_links import signed_in_path
     from models import bid_answers as a
     from models.bid import COORDINATOR, BidState, Escalation
     from models.bid_schedule import DueTask
@@ -63,6 +64,7 @@ class Escalations:
         fx.record("system", "escalated", stage=stage, reason=reason, options=options)
         await fx.save()
         heading = STUCK.get(stage, "The bid is stuck")
+        task = fx.link("escalation", COORDINATOR, stage)
         letters = [
             fx.letter(
                 f"escalation-{round}",
@@ -70,8 +72,9 @@ class Escalations:
                 heading,
                 reason,
                 kind="bid_escalation",
-                task=fx.link("escalation", COORDINATOR, stage),
+                task=task,
                 options=", ".join(options),
+                action_path=signed_in_path(task),
             )
         ]
         if s.lead_id in s.partners:
@@ -161,6 +164,7 @@ class Escalations:
             input.actor, "task_extended", _org(task.owed_by), task=task.id, until=when(input.until)
         )
         step = f"{task.id}:{task.round}:extended-{_update_id()}"
+        link = self.fx.link(task.kind, task.owed_by, task.key, task.due)
         self.fx.mail(
             step,
             [
@@ -170,8 +174,9 @@ class Escalations:
                     f"More time: {task.heading}",
                     f"You now have until {when(input.until)}. {task.body}",
                     kind="bid_task",
-                    task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
+                    task=link,
                     due=task.due,
+                    action_path=signed_in_path(link),
                 )
             ],
         )

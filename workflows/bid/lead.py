@@ -6,6 +6,7 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.task_links import signed_in_path
     from models import bid_answers as a
     from models.bid import COORDINATOR, BidState, LeadChoiceRecord, PartnerState
     from models.bid_ranking import rank_candidates
@@ -31,6 +32,7 @@ class LeadStage:
         await fx.save()
         if s.candidates:
             ranking = "; ".join(f"{c.name} ({c.score:.2f})" for c in s.candidates)
+            task = fx.link("lead_choice", COORDINATOR, due=s.deadlines.lead)
             letter = fx.letter(
                 "lead-choice",
                 s.coordinator_email,
@@ -38,8 +40,10 @@ class LeadStage:
                 f"Candidates, best first: {ranking}. Confirm one, or pick another member and "
                 "say why.",
                 kind="bid_task",
-                task=fx.link("lead_choice", COORDINATOR, due=s.deadlines.lead),
+                task=task,
                 due=s.deadlines.lead,
+                action_path=signed_in_path(task),
+                action_label="Confirm the lead body",
             )
             fx.mail("lead-choice", [letter])
         chosen = lambda: s.lead_id is not None  # noqa: E731
@@ -80,4 +84,5 @@ class LeadStage:
             "You lead this bid",
             "The coordinator confirmed your organisation as the lead body. Next: invite partners.",
         )
+        # No link: the "invite your partners" e-mail that follows at once carries it.
         self.fx.mail("lead-confirmed", [letter])

@@ -7,6 +7,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.bids import BidStoreActivities
     from activities.directory import DirectoryActivities
+    from activities.task_links import signed_in_path
     from models import bid_answers as a
     from models.bid import COORDINATOR, BidState, DecisionRecord, Interest
     from models.bid_tasks import Letter
@@ -68,6 +69,7 @@ class NoticeStage:
             f"{s.name_of(i.organisation_id)} ({i.answer.replace('_', ' ')})"
             for i in s.interests.values()
         )
+        task = fx.link("bid_decision", COORDINATOR)
         letter = fx.letter(
             "decision",
             s.coordinator_email,
@@ -75,7 +77,9 @@ class NoticeStage:
             f"Interest so far: {interested}. Score fit, capacity, value for effort and "
             "eligibility, and record go or no-go with your reasons.",
             kind="bid_task",
-            task=fx.link("bid_decision", COORDINATOR),
+            task=task,
+            action_path=signed_in_path(task),
+            action_label="Decide: bid or no bid",
         )
         fx.mail("decision", [letter])
         await fx.until_done(lambda: s.decision is not None)

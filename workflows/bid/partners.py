@@ -8,6 +8,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.directory import DirectoryActivities
+    from activities.task_links import signed_in_path
     from models import bid_answers as a
     from models.bid import BidState, PartnerState
     from models.bid_schedule import DueTask
@@ -34,6 +35,7 @@ class PartnerStage:
         wanting = [
             s.name_of(i.organisation_id) for i in s.interests.values() if i.answer == "partner"
         ]
+        task = fx.link("invite_partners", s.lead_id or "coordinator")
         letter = fx.letter(
             "invite-partners",
             s.lead_email(),
@@ -41,8 +43,10 @@ class PartnerStage:
             f"Members who offered to partner: {', '.join(wanting) or 'none yet'}. Invite at least "
             f"{s.notice.min_partners}; you may also invite others from the directory.",
             kind="bid_task",
-            task=fx.link("invite_partners", s.lead_id or "coordinator"),
+            task=task,
             due=s.deadlines.partners,
+            action_path=signed_in_path(task),
+            action_label="Invite your partners",
         )
         fx.mail("invite-partners", [letter])
         least = max(s.notice.min_partners, 1)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.task_links import signed_in_path
     from models.bid import BidState, shifted
     from models.bid_schedule import DueTask
     from models.bid_tasks import Letter
@@ -43,14 +44,16 @@ class Reminders:
 
     def letter(self, task: DueTask, step: str, kind: str) -> Letter:
         """An e-mail about `task` with its link; `step` (prompt, reminder:2) keys it."""
+        link = self.fx.link(task.kind, task.owed_by, task.key, task.due)
         return self.fx.letter(
             f"{task.id}:{task.round}:{step}",
             task.to,
             task.heading,
             task.body,
             kind=kind,
-            task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
+            task=link,
             due=task.due,
+            action_path=signed_in_path(link),
         )
 
     def done(self, *task_ids: str) -> None:
