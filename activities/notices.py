@@ -23,7 +23,8 @@ from models.bid_updates import SYSTEM_ACTOR
 from models.directory import MatchInput, provider_key
 from models.email import SendEmailInput
 from models.feeds import FeedSourceConfig
-from models.ocds import Award, ImportRules, Release, opportunity_id, to_notice
+from models.ocds import Award, Release
+from models.ocds_mapping import ImportRules, opportunity_id, to_notice
 from models.opportunity import OpportunityNotice
 from models.tables import OcdsProcess, Organisation
 from settings import Settings

@@ -122,3 +122,35 @@ async def test_a_tender_its_amendment_and_its_award_to_a_consortium_run_the_bid(
     [recorded] = [e for e in final.timeline if e.action == "outcome_recorded"]
     assert recorded.actor == SYSTEM_ACTOR
     assert (same.imported, same.already_held) == (0, 1)
+
+
+async def test_a_cancelled_tender_closes_its_bid_with_the_buyers_reason(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env, tag = time_skipping_env, uuid.uuid4().hex[:8]
+    await add_members(sessions, tag, f"theme-{tag}", MEMBERS)
+    local = settings.model_copy(
+        update={"temporal_task_queue": task_queue, "ocds_cpv_themes": {"853": f"theme-{tag}"}}
+    )
+    source = FeedSourceConfig(name=f"fts-{tag}", url="https://example.invalid/", trusted=True)
+    importer = NoticeImporter(sessions, local, env.client)
+    ocid, now = f"ocds-h6vhtk-{tag}", await env.get_current_time()
+    async with bid_worker(env, settings, sessions, task_queue):
+        await importer.import_package(
+            release_package(tender(ocid, "1", now, now + days(60))), source
+        )
+        handle = env.client.get_workflow_handle_for(BidWorkflow.run, f"bid-{ocid}")
+        bid_support._STARTED.setdefault(task_queue, []).append(handle)
+        cancelled = tender(ocid, "2", now, now + days(60), tag="tenderCancellation")
+        cancelled["tender"] |= {"status": "cancelled", "statusDetails": "The budget was withdrawn."}
+        report = await importer.import_package(release_package(cancelled), source)
+        outcome = await handle.result()
+        state = await handle.query(BidWorkflow.state)
+    assert "cancelled: sent to" in report.effects[0], report
+    assert outcome.stage == "cancelled"
+    assert outcome.reason == (
+        "Durham County Council cancelled the tender 'Young people's mental health peer "
+        "support'. The budget was withdrawn."
+    )
+    [asked] = [e for e in state.timeline if e.action == "cancel_requested"]
+    assert asked.actor == SYSTEM_ACTOR
