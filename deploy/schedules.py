@@ -3,6 +3,7 @@ the quarterly newsletter, and one poller per configured source of published noti
 schedule paused by hand (in the Temporal UI, or `temporal schedule toggle --pause`) stays
 paused: only its spec and action are updated."""
 
+import logging
 from datetime import timedelta
 
 from temporalio.client import (
@@ -17,6 +18,7 @@ from temporalio.client import (
     ScheduleUpdate,
     ScheduleUpdateInput,
 )
+from temporalio.service import RPCError
 
 from models.feeds import FeedSourceConfig, PollInput
 from models.newsletter import NewsletterInput
@@ -25,6 +27,7 @@ from workflows.feed import FeedWorkflow
 from workflows.newsletter import NewsletterWorkflow
 
 NEWSLETTER = "newsletter"
+log = logging.getLogger(__name__)
 
 
 def feed_schedule_id(source: FeedSourceConfig) -> str:
@@ -68,7 +71,10 @@ async def ensure_schedules(client: Client, settings: Settings) -> list[str]:
         try:
             await client.create_schedule(schedule_id, schedule)
         except ScheduleAlreadyRunningError:
-            await client.get_schedule_handle(schedule_id).update(_keeping_state(schedule))
+            try:
+                await client.get_schedule_handle(schedule_id).update(_keeping_state(schedule))
+            except RPCError as error:  # workers starting together update it at once
+                log.warning("schedule %s not updated (%s): another worker is", schedule_id, error)
     return list(wanted)
 
 

@@ -10,6 +10,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from deploy.schedules import ensure_schedules
+from models.feeds import FeedSourceConfig
 from tests.activities.ocds_packages import release_package, tender
 from tests.conftest import binary
 from tests.deploy.test_local import Up
@@ -74,3 +76,19 @@ def test_up_schedules_the_newsletter_and_each_source_and_imports_a_package(tmp_p
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("1 imported, 0 already held, 0 refused"), first.stdout
     assert again.stdout.startswith("0 imported, 1 already held, 0 refused"), again.stdout
+
+
+async def test_a_paused_schedule_stays_paused_when_a_worker_starts_again(dev_client, settings):
+    name = f"cf-{uuid.uuid4().hex[:6]}"
+    source = FeedSourceConfig(name=name, url="https://example.invalid/", interval="PT1H")
+    first = settings.model_copy(update={"feed_sources": [source]})
+    assert f"feed-{name}" in await ensure_schedules(dev_client, first)
+    handle = dev_client.get_schedule_handle(f"feed-{name}")
+    await handle.pause(note="the source is down for maintenance")
+
+    later = source.model_copy(update={"interval": timedelta(hours=6)})
+    await ensure_schedules(dev_client, settings.model_copy(update={"feed_sources": [later]}))
+    described = await handle.describe()
+    assert described.schedule.state.paused
+    assert described.schedule.spec.intervals[0].every == timedelta(hours=6)
+    await handle.delete()
