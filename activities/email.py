@@ -27,7 +27,9 @@ from temporalio import activity
 from activities.calendar import PendingAttachments, attachments_for
 from activities.errors import classify_errors, data_error, describe
 from activities.mailer import Mailer
+from activities.store import insert_audits
 from activities.task_links import sign_task_link
+from models.audit import AuditRecord
 from models.email import SendEmailInput, SendEmailResult, SendEmailsInput, SendEmailsResult
 from models.tables import OutboxMessage
 from settings import Settings
@@ -89,8 +91,9 @@ class EmailActivities:
         the Temporal server, the worker and PostgreSQL a fraction of one activity per message.
         Each message is still counted, sent and marked on its own. The first SMTP failure
         stops the batch; a retry skips what was sent. A letter whose address is refused does
-        not stop the others: they are sent, then the refusal is raised."""
-        refused = await self._enqueue(input.messages)
+        not stop the others: they are sent, then the refusal is raised. `audits`, the audit
+        rows of the workflow task that sent the letters, are written with the letters."""
+        refused = await self._enqueue(input.messages, input.audits)
         keys = [message.key for message in input.messages if message.key not in refused]
         result = SendEmailsResult()
         for sent in await self._deliver(keys) if keys else []:
@@ -152,9 +155,11 @@ class EmailActivities:
             raise
         return SendEmailResult(message_id=row.message_id, already_sent=False)
 
-    async def _enqueue(self, inputs: list[SendEmailInput]) -> dict[str, str]:
+    async def _enqueue(
+        self, inputs: list[SendEmailInput], audits: list[AuditRecord] | None = None
+    ) -> dict[str, str]:
         """Write the letters to the outbox, except those whose address the mailer refuses:
-        returned, by key, with the reason."""
+        returned, by key, with the reason; and `audits` to the audit log, in one transaction."""
         rows, refused = [], {}
         for input in inputs:
             problem = _address_problem(input.to)
@@ -178,13 +183,15 @@ class EmailActivities:
                     "html_body": html,
                 }
             )
-        if rows:
+        if rows or audits:
             async with self._sessions() as session, session.begin():
-                await session.execute(
-                    insert(OutboxMessage)
-                    .values(rows)
-                    .on_conflict_do_nothing(index_elements=["key"])
-                )
+                await insert_audits(session, audits or [])
+                if rows:
+                    await session.execute(
+                        insert(OutboxMessage)
+                        .values(rows)
+                        .on_conflict_do_nothing(index_elements=["key"])
+                    )
         return refused
 
     def _context(self, input: SendEmailInput) -> dict:

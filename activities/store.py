@@ -28,8 +28,14 @@ class StoreActivities:
         """Append several audit entries of one answer (a partner invited each) in one
         statement; a key recorded before is skipped."""
         async with self._sessions() as session, session.begin():
-            await session.execute(
-                insert(AuditEntry)
-                .values([record.model_dump() for record in records])
-                .on_conflict_do_nothing(index_elements=["key"])
-            )
+            await insert_audits(session, records)
+
+
+async def insert_audits(session: AsyncSession, records: list[AuditRecord]) -> None:
+    """One statement; a key recorded before is skipped (the log is append-only)."""
+    if records:
+        await session.execute(
+            insert(AuditEntry)
+            .values([record.model_dump() for record in records])
+            .on_conflict_do_nothing(index_elements=["key"])
+        )

@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from models.audit import AuditRecord
 from models.task import TaskLink
 
 
@@ -40,6 +41,9 @@ class SendEmailsInput(BaseModel):
     # One activity sends them one after another on one connection: a batch is kept short
     # enough to finish well inside the activity's timeout however slow the relay.
     messages: list[SendEmailInput] = Field(max_length=100)
+    # Audit rows of the workflow task that sent these letters, written with them (one
+    # activity, so one wake-up of the bid, for both).
+    audits: list[AuditRecord] = Field(default_factory=list, max_length=1000)
 
 
 class SendEmailsResult(BaseModel):

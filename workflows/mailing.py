@@ -13,6 +13,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.email import EmailActivities
+    from models.audit import AuditRecord
     from models.bid_tasks import Letter, MailingInput
     from models.email import SendEmailInput, SendEmailsInput
     from workflows.policies import EMAIL, Policy
@@ -42,14 +43,19 @@ class MailingWorkflow:
         return sent
 
 
-def send_letters(bid_id: str, letters: list[Letter], policy: Policy) -> Awaitable[Any]:
-    """Up to `PER_ACTIVITY` letters an activity, all at once (21 letters: 1 activity)."""
+def send_letters(
+    bid_id: str, letters: list[Letter], policy: Policy, audits: list[AuditRecord] | None = None
+) -> Awaitable[Any]:
+    """Up to `PER_ACTIVITY` letters an activity, all at once (21 letters: 1 activity). The
+    first activity also writes `audits`, audit rows of the task that sent the letters."""
     messages = [_message(bid_id, letter) for letter in letters]
     return asyncio.gather(
         *(
             policy.run(
                 EmailActivities.send_emails,
-                SendEmailsInput(messages=messages[i : i + PER_ACTIVITY]),
+                SendEmailsInput(
+                    messages=messages[i : i + PER_ACTIVITY], audits=(audits or []) if i == 0 else []
+                ),
             )
             for i in range(0, len(messages), PER_ACTIVITY)
         )

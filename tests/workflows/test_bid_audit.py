@@ -12,8 +12,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from models import bid_answers as a
 from models.tables import AuditEntry
 from tests.helpers import wait_until
-from tests.workflows.bid_steps import MEMBERS
-from tests.workflows.bid_support import start_bid
+from tests.workflows.bid_steps import MEMBERS, to_lead_selection
+from tests.workflows.bid_support import bid_worker, start_bid, subjects
 from tests.workflows.lost_completion import LoseOneCompletion
 from worker import WORKFLOWS, activities_for
 
@@ -69,3 +69,43 @@ async def test_answers_whose_task_ran_twice_are_audited_once_as_the_bid_recorded
     assert [(r.key, r.action, r.organisation_id, r.at) for r in rows] == timeline
     assert [r.seq for r in rows] == list(range(1, len(timeline) + 1))
     assert sum(r.action == "expressed_interest" for r in rows) == 2
+
+
+async def scheduled_activities(handle, after: int) -> list[str]:
+    return [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        async for e in handle.fetch_history_events()
+        if e.event_id > after and e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+
+
+async def test_an_answer_that_mails_writes_its_audit_rows_with_its_letters(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    """Choosing the lead records it and e-mails the lead: one activity does both, so the
+    answer wakes the bid once (its letters' completion), not twice (a separate audit write).
+    An answer that mails nobody still has its rows written, by an activity of their own."""
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_lead_selection(bid)  # expressions of interest mail nobody
+        await wait_until(lambda: _has(sessions, bid.handle.id, "bid_decided"), within=30)
+        interest = [r for r in await audit_rows(sessions, bid.handle.id)]
+        before = len([e async for e in bid.handle.fetch_history_events()])
+        await bid.handle.execute_update(
+            "choose_lead", a.LeadChoice(actor="coordinator", organisation_id=bid.org("alpha"))
+        )
+        await wait_until(lambda: _has(sessions, bid.handle.id, "lead_confirmed"), within=30)
+        after_choice = await scheduled_activities(bid.handle, before)
+        rows = await audit_rows(sessions, bid.handle.id)
+        state = await bid.state()
+    assert sum(r.action == "expressed_interest" for r in interest) == 4
+    assert "send_emails" in after_choice and "record_audits" not in after_choice
+    assert any("Invite your partners" in s for s in subjects(mailbox, bid.email("alpha")))
+    assert [(r.key, r.seq) for r in rows] == [
+        (e.key, n) for n, e in enumerate(state.timeline, start=1)
+    ][: len(rows)]
+
+
+async def _has(sessions, bid_id: str, action: str) -> bool:
+    return action in [r.action for r in await audit_rows(sessions, bid_id)]

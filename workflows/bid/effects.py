@@ -45,6 +45,11 @@ class Effects:
         self._unsaved: list[AuditRecord] = []
         self._counts: dict[str, Counter[str]] = {}  # by cause: an Update's id, or "run"
         self._background: list[asyncio.Task[Any]] = []
+        # What goes out once this workflow task's writes are done (see `_dispatch`).
+        self._saving = 0
+        self._unaudited: list[AuditRecord] = []
+        self._outgoing: list[tuple[str, list[Letter]]] = []
+        self._dispatching = False
 
     # --- records ------------------------------------------------------------------------
 
@@ -85,17 +90,21 @@ class Effects:
 
     async def save(self) -> None:
         """Write the read model now (a local activity: the dashboard shows an answer when its
-        Update returns) and the new audit rows once this workflow task is committed (a remote
-        activity, so rows of a task that runs again are never written twice)."""
+        Update returns); the new audit rows go once this workflow task is committed, by a
+        remote activity (so rows of a task that runs again are never written with another
+        task's times), with the letters of the same task where there are any."""
         audits, self._unsaved = self._unsaved, []
-        if audits:
-            self.later(
-                self._guarded("the audit log", AUDIT.run(StoreActivities.record_audits, audits))
+        self._saving += 1
+        try:
+            await self._guarded(
+                "the bid's read model",
+                STORE.run_local(BidStoreActivities.save_bid, snapshot(self.state)),
             )
-        await self._guarded(
-            "the bid's read model",
-            STORE.run_local(BidStoreActivities.save_bid, snapshot(self.state)),
-        )
+        finally:
+            self._saving -= 1
+        if audits:
+            self._unaudited.extend(audits)
+            self._dispatch_soon()
 
     async def store(self, what: str, write: Awaitable[Any]) -> None:
         """Another read-model write (a contribution, a signature), safe to repeat."""
@@ -180,14 +189,42 @@ class Effects:
         mailing child (out of this history). The bid goes on meanwhile (its stages and the
         dashboard do not wait for delivery); it waits for every mailing before it ends."""
         if letters:
-            self.later(self._send(step, letters))
+            self._outgoing.append((step, letters))
+            self._dispatch_soon()
 
-    async def _send(self, step: str, letters: list[Letter]) -> None:
+    def _dispatch_soon(self) -> None:
+        if not self._dispatching:
+            self._dispatching = True
+            self.later(self._dispatch())
+
+    async def _dispatch(self) -> None:
+        """Once the read-model writes in hand are done (an Update's handler mails, then its
+        answer is saved), start this task's mailings and write its audit rows: with the
+        first small mailing's first activity if there is one, else by an activity of their
+        own. An activity's completion wakes the bid (a workflow task): an answer that records
+        and mails costs one wake-up, not two."""
+        await workflow.wait_condition(lambda: self._saving == 0)
+        self._dispatching = False
+        outgoing, self._outgoing = self._outgoing, []
+        audits, self._unaudited = self._unaudited, []
+        for step, letters in outgoing:
+            small = len(letters) <= SMALL_MAILING
+            self.later(self._send(step, letters, audits if small else []))
+            audits = [] if small else audits
+        self._write_audits(audits)
+
+    def _write_audits(self, audits: list[AuditRecord]) -> None:
+        if audits:
+            self.later(
+                self._guarded("the audit log", AUDIT.run(StoreActivities.record_audits, audits))
+            )
+
+    async def _send(self, step: str, letters: list[Letter], audits: list[AuditRecord]) -> None:
         """A mailing that fails on its data (an address the relay can never take) is a
         problem the coordinator hears of now, not a failure of the bid when it ends."""
         try:
             if len(letters) <= SMALL_MAILING:
-                await send_letters(self.state.bid_id, letters, BID_EMAIL)
+                await send_letters(self.state.bid_id, letters, BID_EMAIL, audits)
             else:
                 await workflow.execute_child_workflow(
                     MailingWorkflow.run,
@@ -199,6 +236,9 @@ class Effects:
             cause = _data_error(error)
             if cause is None:
                 raise
+            # The rows may not have been written with the letters (a letter that cannot be
+            # rendered stops its activity first): written again, they are recorded once.
+            self._write_audits(audits)
             # A letter about a problem that cannot be sent is not mailed about again.
             self._problem(
                 f"e-mail '{step}' could not be sent: {cause.message}",
