@@ -21,7 +21,7 @@ from models.newsletter import NewsletterInput
 from tests.activities.ocds_packages import release_package, tender
 from tests.helpers import free_port, wait_until
 from tests.web.support import CSRF, MEMBERS
-from tests.workflows.bid_support import add_members, days
+from tests.workflows.bid_support import add_members, days, keep_history
 from workflows.feed import FeedWorkflow
 from workflows.newsletter import NewsletterWorkflow
 
@@ -83,6 +83,7 @@ async def test_a_polled_source_shows_its_runs_count_and_last_error(web, publishe
                 FeedWorkflow.run, PollInput(source=good.name), id=f"{queue}-{run}", task_queue=queue
             )
             assert (report.imported, report.already_held) == ((1, 0) if run == 1 else (0, 1))
+        await keep_history(web.env, f"{queue}-1", "feed_poll")
         with pytest.raises(WorkflowFailureError):
             await web.env.client.execute_workflow(
                 FeedWorkflow.run, PollInput(source=gone.name), id=f"{queue}-3", task_queue=queue
@@ -157,6 +158,7 @@ async def test_the_coordinator_circulates_a_notice_and_sends_the_newsletter(web,
         sent = await web.env.client.execute_workflow(
             NewsletterWorkflow.run, input, id=queue, task_queue=queue
         )
+        await keep_history(web.env, queue, "newsletter_quarter")
     await mailer.close()
     assert sent >= len(MEMBERS)
     [news] = [
