@@ -189,3 +189,26 @@ async def test_a_members_renewal_link_goes_to_its_main_contact_with_its_answers(
     # Nobody else's address hears of it: an unknown member gets the same page, no e-mail.
     same = await client.post("/join/renew/no-such-member", data={"csrf_token": CSRF})
     assert "is on its way" in same.text
+
+
+async def test_a_signposted_applicant_resubmits_from_the_same_link(web, mailbox, sessions):
+    address = f"again-{uuid.uuid4().hex[:8]}@example.org"
+    token = await start(web, mailbox, address)
+    client = web.as_partner()
+    first = answers(action="send", contact_email=address, dbs_expires="")
+    try:
+        assert (await client.post(f"/join/{token}", data=first)).status_code == 303
+        page = await client.get(f"/join/{token}?sent=1")
+        assert "Not yet: here is what is missing" in page.text
+
+        second = first | {"dbs_expires": "2099-01-01", "accounts_year_end": "2026-03-31"}
+        second["track_funder_1"] = "Durham County Council"
+        assert (await client.post(f"/join/{token}", data=second)).status_code == 303
+        page = await client.get(f"/join/{token}?sent=1")
+        assert "You are a full member" in page.text
+    finally:
+        async with sessions() as session:
+            [app_id] = await session.scalars(
+                select(Application.id).where(Application.email == address)
+            )
+        await end_membership(web, sessions, app_id)
