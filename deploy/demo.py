@@ -179,6 +179,28 @@ def opportunity(now: datetime) -> dict:
     }
 
 
+def not_started(now: datetime) -> dict:
+    """An opportunity registered and not yet bid for: its page shows who the notice would go
+    to, and the button that starts the bid."""
+    return {
+        "id": "ageing-well",
+        "funder": "Durham County Council",
+        "title": "Ageing Well in Weardale and Teesdale",
+        "description": "Tackle loneliness among older people in the dales, with transport.",
+        "value": Decimal("90000"),
+        "currency": "GBP",
+        "themes": ["older people", "rural isolation", "capacity building"],
+        "localities": ["Weardale", "Teesdale"],
+        "submission_deadline": now + timedelta(days=90),
+        "interest_cutoff": now + timedelta(days=21),
+        "required_sections": ["Need", "Delivery model", "Budget"],
+        "min_partners": 1,
+        "la_signoff_required": True,
+        "local_authority_email": "approver@durham-council.example.org",
+        "stage_windows": {"partner": 14},
+    }
+
+
 def improving_futures() -> OpportunityNotice:
     """The opportunity as its bid's notice, the cut-off and deadline as loaded."""
     return OpportunityNotice.model_validate(opportunity(datetime.now(UTC)))
@@ -222,10 +244,11 @@ async def load(settings: Settings) -> None:
                     )
                     .on_conflict_do_nothing(index_elements=["organisation_id", "email"])
                 )
-            await session.execute(
-                insert(Opportunity)
-                .values(**opportunity(datetime.now(UTC)))
-                .on_conflict_do_nothing(index_elements=["id"])
-            )
+            for terms in (opportunity(now), not_started(now)):
+                await session.execute(
+                    insert(Opportunity)
+                    .values(**OpportunityNotice.model_validate(terms).model_dump())
+                    .on_conflict_do_nothing(index_elements=["id"])
+                )
     finally:
         await engine.dispose()

@@ -254,10 +254,12 @@ def bids(now: datetime, improving_futures: OpportunityNotice) -> list[tuple]:
     ]
 
 
-async def play(settings: Settings, improving_futures: OpportunityNotice) -> list[str]:
+async def play(
+    settings: Settings, improving_futures: OpportunityNotice, client: Client | None = None
+) -> list[str]:
     """Start the demo's bids that do not exist yet and drive each to its stage, all at once;
-    the ids of those started."""
-    client = await starter.connect(settings)
+    the ids of those started. `client` defaults to one for the configured Temporal."""
+    client = client or await starter.connect(settings)
     started = []
     plays: list[Awaitable[None]] = []
     for opportunity, approver, drive in bids(datetime.now(UTC), improving_futures):

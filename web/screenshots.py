@@ -4,7 +4,9 @@ Starts the real parts in a temporary folder (embedded PostgreSQL, the Temporal d
 an SMTP server, a worker, the web app), loads the demo members, drives the Improving Futures
 bid into drafting with one section returned, and photographs in headless Chromium: a
 partner's task page (on a phone), the lead's console and the coordinator's dashboard, plus
-the framework page. Writes docs/screenshots/*.png by default.
+the framework page; with the demo's other bids played to their stages (deploy/demo_bids.py),
+and the forms on a phone: registering an opportunity, signing in on the way to an action.
+Writes docs/screenshots/*.png by default.
 """
 
 import asyncio
@@ -22,7 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 
 import database
 from activities.task_links import sign_task_link
-from deploy import demo
+from deploy import demo, demo_bids
 from deploy.mailbox import start_mailbox
 from models.task import TaskLink
 from settings import Settings
@@ -32,6 +34,7 @@ from web.screenshot_bid import drive_demo_bid
 from worker import build_worker
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
+PHONE = {"width": 390, "height": 844}
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -88,6 +91,8 @@ async def _serve_and_shoot(env, settings: Settings, port: int, out: Path) -> Non
     try:
         async with build_worker(env.client, settings, services.sessions):
             bid = await drive_demo_bid(env.client, settings, services.sessions)
+            # The demo's other bids, each at its own stage (Improving Futures is driven above).
+            await demo_bids.play(settings, demo.improving_futures(), env.client)
             await asyncio.sleep(2)  # the read model follows the workflow by an activity
             await _shoot(settings, bid, out)
     finally:
@@ -117,6 +122,14 @@ async def _shoot(settings: Settings, bid, out: Path) -> None:
             ("console", lead, f"/console/bids/{bid.bid_id}", {"width": 1200, "height": 900}),
             ("dashboard", coordinator, "/dashboard", {"width": 1200, "height": 700}),
             ("framework", coordinator, "/framework", {"width": 1200, "height": 900}),
+            ("opportunity_new", coordinator, "/opportunities/new", PHONE),
+            (
+                "opportunity",
+                coordinator,
+                "/opportunities/ageing-well",
+                {"width": 1200, "height": 800},
+            ),
+            ("sign_in", None, f"/sign-in?next=/console/bids/{bid.bid_id}%23invite", PHONE),
         ]
         for name, viewer, path, viewport in shots:
             context = await browser.new_context(viewport=viewport)

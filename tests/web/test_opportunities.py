@@ -3,10 +3,15 @@ starts its bid, which runs with the approver and the stage windows registered; t
 offers no second start."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from pydantic import ValidationError
+
+from models.bid import Timetable
+from models.opportunity import OpportunityNotice
 from models.tables import Bid, Opportunity
-from starter import show_bid
+from starter import bid_input, show_bid
 from tests.helpers import wait_until
 from tests.web.support import CSRF
 from tests.workflows.bid_support import add_members
@@ -99,3 +104,26 @@ async def test_a_form_out_of_bounds_is_refused_naming_the_field_and_kept(web, se
     assert refused.status_code == 422 and "must be before the deadline" in refused.text
     lead = web.as_lead(orgs["alpha"])
     assert (await lead.get("/opportunities/new")).status_code == 403
+
+
+def test_a_notice_from_the_command_line_starts_its_bid_with_its_approver_and_windows():
+    terms = {
+        "id": "hubs",
+        "funder": "Durham County Council",
+        "title": "Family hubs",
+        "interest_cutoff": datetime(2027, 1, 8, 12, tzinfo=UTC),
+        "submission_deadline": datetime(2027, 3, 1, 12, tzinfo=UTC),
+    }
+    notice = OpportunityNotice.model_validate(
+        {**terms, "local_authority_email": "LA@Durham.example", "stage_windows": {"la": 8}}
+    )
+    bid = bid_input("bid-hubs", notice, "coordinator@example.org")
+    assert bid.local_authority_email == "LA@durham.example"
+    assert bid.timetable.la_window == timedelta(days=8)
+    assert bid.timetable.partner_window == Timetable().partner_window  # not given: the default
+    assert bid_input("bid-hubs", OpportunityNotice(**terms), "c@example.org").timetable == (
+        Timetable()
+    )
+    for days in (0, 91):
+        with pytest.raises(ValidationError, match="stage_windows.la"):
+            OpportunityNotice.model_validate({**terms, "stage_windows": {"la": days}})
