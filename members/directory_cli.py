@@ -49,6 +49,9 @@ def list_command(
     as_json: bool = JSON_OUT,
 ) -> None:
     """Search the directory of members."""
+    config = framework()  # a theme or a locality in any case, or a synonym, is the framework's
+    theme = (config.theme(theme) or theme) if theme else None
+    locality = (config.locality(locality) or locality) if locality else None
     try:
         search = DirectorySearch.model_validate(
             {"theme": theme, "locality": locality, "size": size, "willing_to_lead": lead}

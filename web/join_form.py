@@ -179,6 +179,13 @@ def _in_words(error: ValidationError) -> list[str]:
         loc = [str(part) for part in e["loc"]]
         where = _place(loc)
         message = e["msg"].removeprefix("Value error, ")
+        if (
+            e["type"] in ("missing", "string_too_short")
+            and (e.get("ctx") or {}).get("min_length", 1) == 1
+        ):
+            message = "please fill this in"
+        elif e["type"] in ("int_parsing", "decimal_parsing", "int_from_float"):
+            message = "give a whole number" if e["type"] != "decimal_parsing" else "give a sum"
         words.append(f"{where}: {message}" if where else message)
     return words
 

@@ -71,6 +71,9 @@ async def test_a_proforma_file_is_submitted_assessed_and_shown(
     assert shown.output.startswith(f"{proforma.name}: associate (proformas received: 1)")
     listed = await cli("list", "--name", org, "--json")
     assert [m["organisation_id"] for m in json.loads(listed.output)] == [org]
+    # A theme and a locality in any case, or by a synonym, are the framework's.
+    listed = await cli("list", "--name", org, "--theme", "Youth", "--locality", "stanley", "--json")
+    assert [m["organisation_id"] for m in json.loads(listed.output)] == [org]
 
 
 async def test_a_missing_charity_number_is_refused_at_the_edge_and_nothing_starts(
