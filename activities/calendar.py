@@ -25,6 +25,7 @@ PRODID = "-//Consortia//Bid deadlines//EN"
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 SLOT = timedelta(minutes=30)  # the event ends at the deadline
 DUE_FORMAT = "%d %B %Y, %H:%M UTC"  # how the bid's letters write a due date (rules.when)
+MAX_CANCELLED = 5  # invitations cancelled by one letter
 
 
 class CalendarEvent(BaseModel):
@@ -133,22 +134,54 @@ def due_of(input: SendEmailInput) -> datetime | None:
 def attachments_for(
     input: SendEmailInput, settings: Settings, now: datetime | None = None
 ) -> list[EmailAttachment]:
-    """A task prompt with a due date carries its invitation; other letters nothing."""
-    due = due_of(input)
-    if input.task is None or due is None:
-        return []
+    """A task prompt with a due date carries its invitation; the news that a bid closed, the
+    cancellation of each task its reader still owed (`calendar_cancel` in its context, at
+    most `MAX_CANCELLED`); other letters nothing."""
     domain = urlsplit(settings.public_url).hostname or "consortia"
-    event = CalendarEvent(
-        uid=task_uid(input.task, domain),
-        summary=str(input.context.get("heading") or "A task for your bid")[:300],
-        description=str(input.context.get("title") or "")[:5_000],
-        due=due,
-        sequence=sequence_at(now or datetime.now(UTC)),
-        organiser=_address(settings.mail_from),
-        attendee=input.to,
+    moment, zone = now or datetime.now(UTC), settings.calendar_timezone
+    due = due_of(input)
+    if input.task is not None and due is not None:
+        event = CalendarEvent(
+            uid=task_uid(input.task, domain),
+            summary=str(input.context.get("heading") or "A task for your bid")[:300],
+            description=str(input.context.get("title") or "")[:5_000],
+            due=due,
+            sequence=sequence_at(moment),
+            organiser=_address(settings.mail_from),
+            attendee=input.to,
+        )
+        return [_ics("invite.ics", invitation(event, zone))]
+    owed = input.context.get("calendar_cancel")
+    if input.bid_id is None or not isinstance(owed, list):
+        return []
+    cancelled = []
+    for i, task in enumerate(owed[:MAX_CANCELLED]):
+        try:
+            link = TaskLink(
+                bid_id=input.bid_id,
+                organisation_id=task["organisation_id"],
+                kind=task["kind"],
+                key=task.get("key", ""),
+                expires_at=moment,
+            )
+            event = CalendarEvent(
+                uid=task_uid(link, domain),
+                summary=str(task.get("summary") or "A task for your bid")[:300],
+                due=datetime.fromisoformat(task["due"]),
+                sequence=sequence_at(moment) + 1,  # after any invitation of the same second
+                organiser=_address(settings.mail_from),
+                attendee=input.to,
+            )
+        except (KeyError, TypeError, AttributeError, ValueError):  # not a task: no calendar
+            continue
+        cancelled.append(_ics(f"cancel-{i + 1}.ics", invitation(event, zone, "CANCEL")))
+    return cancelled
+
+
+def _ics(filename: str, content: bytes) -> EmailAttachment:
+    return EmailAttachment(
+        filename=filename, content_type="text/calendar", content=content.decode()
     )
-    content = invitation(event, settings.calendar_timezone).decode()
-    return [EmailAttachment(filename="invite.ics", content_type="text/calendar", content=content)]
 
 
 def _address(sender: str) -> str:

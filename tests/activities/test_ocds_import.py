@@ -128,7 +128,7 @@ async def test_a_cancelled_tender_closes_its_bid_with_the_buyers_reason(
     time_skipping_env, settings, sessions, mailbox, task_queue
 ):
     env, tag = time_skipping_env, uuid.uuid4().hex[:8]
-    await add_members(sessions, tag, f"theme-{tag}", MEMBERS)
+    orgs = await add_members(sessions, tag, f"theme-{tag}", MEMBERS)
     local = settings.model_copy(
         update={"temporal_task_queue": task_queue, "ocds_cpv_themes": {"853": f"theme-{tag}"}}
     )
@@ -141,6 +141,10 @@ async def test_a_cancelled_tender_closes_its_bid_with_the_buyers_reason(
         )
         handle = env.client.get_workflow_handle_for(BidWorkflow.run, f"bid-{ocid}")
         bid_support._STARTED.setdefault(task_queue, []).append(handle)
+        bid = Bid(handle, (await handle.query(BidWorkflow.state)).notice, "", "", orgs)
+        await wait_until(lambda: bid_support._circulated(bid))
+        await to_drafting(bid)
+        await assign(bid, env, {"summary": "beta"}, due_days=10)
         cancelled = tender(ocid, "2", now, now + days(60), tag="tenderCancellation")
         cancelled["tender"] |= {"status": "cancelled", "statusDetails": "The budget was withdrawn."}
         report = await importer.import_package(release_package(cancelled), source)
@@ -154,3 +158,10 @@ async def test_a_cancelled_tender_closes_its_bid_with_the_buyers_reason(
     )
     [asked] = [e for e in state.timeline if e.action == "cancel_requested"]
     assert asked.actor == SYSTEM_ACTOR
+    # the section beta still owed leaves its calendar: the same event, cancelled
+    await wait_until(lambda: any("cancelled" in s for s in subjects(mailbox, bid.email("beta"))))
+    events = [e for e in invitations(mailbox, bid.email("beta")) if ".section." in e["UID"]]
+    invited, cancelled = events[0], events[-1]
+    assert str(cancelled["STATUS"]) == "CANCELLED" and str(invited["STATUS"]) == "CONFIRMED"
+    assert str(cancelled["UID"]) == str(invited["UID"])
+    assert int(cancelled["SEQUENCE"]) > int(invited["SEQUENCE"])

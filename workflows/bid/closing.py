@@ -114,6 +114,7 @@ class ClosingStages:
         s.closed_reason = closed.reason
         s.escalation = None
         fx.set_stage(closed.stage)
+        ended = list(s.schedule.values())  # their calendar invitations are cancelled
         self.reminders.done_where(lambda t: True)
         fx.record("system", "bid_closed", outcome=closed.stage, reason=closed.reason)
         await fx.save()
@@ -121,7 +122,11 @@ class ClosingStages:
             "no_go": "We will not bid",
             "lapsed": "The bid lapsed",
         }.get(closed.stage, f"The bid is {closed.stage.replace('_', ' ')}")
-        fx.mail("closed", [fx.letter("closed", e, heading, closed.reason) for e in fx.everyone()])
+        letters = [
+            fx.letter("closed", e, heading, closed.reason, calendar_cancel=_owed(ended, e))
+            for e in fx.everyone()
+        ]
+        fx.mail("closed", letters)
 
     # --- its Updates ----------------------------------------------------------------------
 
@@ -158,3 +163,19 @@ class ClosingStages:
     async def cancel(self, input: a.Cancellation) -> None:
         self.fx.record(input.actor, "cancel_requested", reason=input.reason)
         self.fx.closing = BidClosed("cancelled", input.reason)
+
+
+def _owed(tasks: list[DueTask], to: str) -> list[dict[str, str]]:
+    """What `to` owed when the bid closed: the e-mail activity cancels those tasks' calendar
+    invitations (activities/calendar.py)."""
+    return [
+        {
+            "kind": t.kind,
+            "key": t.key,
+            "organisation_id": t.owed_by,
+            "summary": t.heading,
+            "due": t.due.isoformat(),
+        }
+        for t in tasks
+        if t.to == to
+    ]
