@@ -1,11 +1,16 @@
 """With CODEC_KEYS set, a bid's history read raw from the Temporal server (as anyone with
 access to the server or its database reads it) holds no partner's address and no section
-text; the web app's codec endpoint opens it for the coordinator or the codec token, and
-refuses everyone else."""
+text; the web app's codec endpoint opens it for the coordinator or the codec token (the
+real `temporal` CLI decodes the history through it), and refuses everyone else."""
 
+import asyncio
+import base64
+import re
+import subprocess
 from collections.abc import Iterator
 
 import httpx
+import uvicorn
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from pydantic import SecretStr
@@ -16,6 +21,8 @@ from temporalio.testing import WorkflowEnvironment
 import codec
 import starter
 from models import bid_answers as a
+from tests.conftest import binary
+from tests.helpers import free_port, wait_until
 from tests.workflows.bid_steps import MEMBERS, PLAN, assign, to_drafting
 from tests.workflows.bid_support import bid_worker, start_bid
 from web.app import create_app
@@ -138,4 +145,37 @@ async def test_a_raw_history_holds_no_personal_data_and_the_codec_endpoint_opens
             "/codec/decode", json=body, headers={"Origin": "https://evil.example"}
         )
         assert "access-control-allow-origin" not in elsewhere.headers
+
+    # The `temporal` CLI, as an operator runs it, decodes the history through the endpoint.
+    address = dev_env.client.service_client.config.target_host
+    shown = await shown_by_the_cli(app, address, bid.handle.id)
+    assert base64.b64encode(b"binary/encrypted").decode() not in shown  # every one opened
+    shown_plain = b"".join(base64.b64decode(d) for d in re.findall(r'"data": "([^"]*)"', shown))
+    assert SECTION_TEXT.encode() in shown_plain and bid.email("beta").encode() in shown_plain
     await app.state.services.engine.dispose()
+
+
+async def shown_by_the_cli(app, temporal_address: str, workflow_id: str) -> str:
+    """`temporal workflow show --codec-endpoint ...` against the app served over HTTP."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        await wait_until(lambda: server.started, within=15)
+        shown = await asyncio.to_thread(
+            subprocess.run,
+            [
+                *(binary("temporal"), "workflow", "show", "--workflow-id", workflow_id),
+                *("--address", temporal_address, "--output", "json"),
+                *("--codec-endpoint", f"http://127.0.0.1:{port}/codec"),
+                *("--codec-auth", f"Bearer {TOKEN}"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert shown.returncode == 0, shown.stderr
+        return shown.stdout
+    finally:
+        server.should_exit = True
+        await serving
