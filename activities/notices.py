@@ -148,10 +148,16 @@ class NoticeEffects:
         old, new = process.deadline, release.deadline
         assert new is not None
         process.deadline = new
-        if process.notice is not None:
-            process.notice = {**process.notice, "submission_deadline": new.isoformat()}
-        said = f"deadline moved from {old:%d %B %Y %H:%M} to {new:%d %B %Y %H:%M}"
+        was = f"{old:%d %B %Y %H:%M}" if old else "none"
+        said = f"deadline moved from {was} to {new:%d %B %Y %H:%M}"
         if process.bid_id is None:
+            # Not circulated yet: the notice to circulate is the amended one (its cut-off too).
+            try:
+                notice = to_notice(release, self._rules, datetime.now(UTC))
+                process.notice = notice.model_dump(mode="json")
+            except ValueError as error:
+                process.notice, process.status = None, "closed"
+                return f"{said}; not to be circulated: {error}"
             return said
         move = a.DeadlineMove(actor=SYSTEM_ACTOR, submission_deadline=new)
         return f"{said}: {await self._update(process.bid_id, 'move_deadline', move, release)}"

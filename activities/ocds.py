@@ -29,6 +29,7 @@ from models.tables import FeedSource, OcdsRelease
 from settings import Settings
 
 MAX_BYTES = 20 * 1024 * 1024  # one package or page
+MAX_LISTED = 100  # refusals and effects a poll reports
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -137,6 +138,10 @@ class FeedActivities:
                 raise data_error(f"{source.name}: {error}") from None
             raise
         await self._record(source.name, started, report=report, cursor=cursor)
+        # The report goes into the poller's history: a bounded summary (the sources page and
+        # each release's row keep the rest).
+        report.refused = [r[:500] for r in report.refused[:MAX_LISTED]]
+        report.effects = [e[:500] for e in report.effects[:MAX_LISTED]]
         return report
 
     async def _poll(

@@ -4,12 +4,14 @@ quarterly newsletter's preview, with its editable introduction and "send it now"
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 from temporalio.service import RPCError
 
 from activities.newsletter import gather_facts
 from activities.notices import NoticeEffects
 from deploy.schedules import feed_schedule_id
+from models.limits import one_line
 from models.newsletter import compose, quarter_of
 from models.opportunity import OpportunityNotice
 from models.tables import FeedSource, Newsletter, OcdsProcess
@@ -51,7 +53,12 @@ async def circulate(request: Request, viewer: CoordinatorDep, services: Services
         process = await session.get(OcdsProcess, ocid)
     if process is None or process.notice is None:
         return message(request, "No such notice", "That notice cannot be circulated.", 404)
-    notice = OpportunityNotice.model_validate(process.notice)
+    try:
+        notice = OpportunityNotice.model_validate(process.notice)
+    except ValidationError as error:
+        return message(
+            request, "Not circulated", f"The notice is not valid: {one_line(error)}", 409
+        )
     if notice.interest_cutoff <= await services.now():
         text = f"Expressions of interest closed on {notice.interest_cutoff:%d %B %Y}."
         return message(request, "Too late", text, 409)
