@@ -17,6 +17,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 import database
 from activities.agreement import AgreementActivities
 from activities.bids import BidStoreActivities
+from activities.contracts import ContractActivities
 from activities.directory import DirectoryActivities
 from activities.email import EmailActivities
 from activities.mailer import Mailer
@@ -29,6 +30,7 @@ from deploy.schedules import ensure_schedules
 from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
+from workflows.contract import ContractWorkflow
 from workflows.feed import FeedWorkflow
 from workflows.mailing import MailingWorkflow
 from workflows.membership import MembershipWorkflow
@@ -37,6 +39,7 @@ from workflows.notice import NoticeWorkflow
 
 WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, MailingWorkflow]
 WORKFLOWS += [FeedWorkflow, NewsletterWorkflow]  # published notices, the newsletter
+WORKFLOWS += [ContractWorkflow]  # after the award
 
 
 def activities_for(
@@ -71,7 +74,14 @@ def activities_for(
         bids.record_signature,
         AgreementActivities().generate_agreement,
         *_notices(settings, sessions),
+        *_delivery(store_sessions or sessions),
     ]
+
+
+def _delivery(sessions: database.async_sessionmaker) -> list:
+    """After the award: the contracts' read model and documents."""
+    contracts = ContractActivities(sessions)
+    return [contracts.save_contract, contracts.generate_document]
 
 
 def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:

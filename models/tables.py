@@ -398,3 +398,119 @@ class Newsletter(Base):
 
 
 __all__ += ["FeedSource", "Newsletter", "OcdsProcess", "OcdsRelease"]
+
+
+# --- after the award: contracts, their returns, payments and documents; events ----------------
+
+
+class Contract(Base):
+    """One awarded contract's row (the contract workflow writes it; the pages read it)."""
+
+    __tablename__ = "contracts"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # contract-<bid id>
+    bid_id: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    funder: Mapped[str] = mapped_column(String(200))
+    lead_organisation_id: Mapped[str] = mapped_column(String(64), index=True)
+    stage: Mapped[str] = mapped_column(String(20))  # delivery | closed
+    period: Mapped[int] = mapped_column(Integer)
+    term_periods: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    value_delivered_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    owed_pence: Mapped[int] = mapped_column(BigInteger, default=0)  # to partners, unpaid
+    outputs_achieved: Mapped[int] = mapped_column(Integer, default=0)
+    returns_due: Mapped[int] = mapped_column(Integer, default=0)
+    returns_overdue: Mapped[int] = mapped_column(Integer, default=0)
+    next_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    parties: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class ContractReturn(Base):
+    """A partner's return for one period."""
+
+    __tablename__ = "contract_returns"
+    contract_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # due | submitted | returned | accepted
+    due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    outputs: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    case_studies: Mapped[str] = mapped_column(Text, default="")
+    spend_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    comments: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContractPayment(Base):
+    """A funder's payment and its split (pence): the lead's top-slice and each share."""
+
+    __tablename__ = "contract_payments"
+    contract_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(200))
+    received_on: Mapped[date] = mapped_column(Date)
+    received_pence: Mapped[int] = mapped_column(BigInteger)
+    top_slice_pence: Mapped[int] = mapped_column(BigInteger)
+    remainder_pence: Mapped[int] = mapped_column(BigInteger)
+    shares: Mapped[dict[str, int]] = mapped_column(Json, default=dict)  # organisation -> pence
+    paid: Mapped[dict[str, str]] = mapped_column(Json, default=dict)  # organisation -> day
+
+
+class ContractDocument(Base):
+    """A generated document: a subcontract version, a period's combined return (with its
+    CSV), the final report. Keyed by its name; its hash is what a signature names."""
+
+    __tablename__ = "contract_documents"
+    contract_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # subcontract | combined_return | final
+    version_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    csv: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+
+
+class Event(Base):
+    """An engagement event: a market engagement session, a workshop, a task group, ..."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    place: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))  # invited | held | closed | cancelled
+    invited: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    attended: Mapped[int] = mapped_column(Integer, default=0)
+    outputs: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class EventAttendance(Base):
+    __tablename__ = "event_attendance"
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rsvp: Mapped[str | None] = mapped_column(String(10))  # yes | no
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ += [
+    "Contract",
+    "ContractDocument",
+    "ContractPayment",
+    "ContractReturn",
+    "Event",
+    "EventAttendance",
+]

@@ -21,11 +21,19 @@ TaskKind = Literal[
     "la_signoff",
     "submission",
     "outcome",
+    # after the award (workflows/contract/) and around the bids (workflows/event.py):
+    "subcontract",
+    "quarterly_return",
+    "return_review",
+    "event_rsvp",
+    "event_feedback",
+    "event_attendance",
 ]
 
 
 class TaskLink(BaseModel):
-    """What a `/task/{token}` link is scoped to: one organisation, one bid, one task."""
+    """What a `/task/{token}` link is scoped to: one organisation, one bid, one task. For a
+    contract's or an event's task, `bid_id` is that workflow's id (`contract-...`, `event-...`)."""
 
     bid_id: str
     organisation_id: str  # or "coordinator" / "local-authority" for those roles

@@ -116,6 +116,12 @@ async def _terminate_tree(env: WorkflowEnvironment, handle: WorkflowHandle) -> N
         await handle.terminate("the test is over")
         for child in children:
             await _terminate_tree(env, env.client.get_workflow_handle(child.workflow_id))
+    # An awarded bid's contract outlives it (ParentClosePolicy.ABANDON): ended here too.
+    contract = env.client.get_workflow_handle(f"contract-{handle.id}")
+    with suppress(RPCError, AssertionError):
+        await wait_until(lambda: _quiet(env, contract), within=10)
+    with suppress(RPCError):
+        await contract.terminate("the test is over")
 
 
 async def _quiet(env: WorkflowEnvironment, handle: WorkflowHandle) -> bool:

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.bid.drafting import DraftingStage
     from workflows.bid.effects import BidClosed, Effects
     from workflows.bid.reminders import Reminders
+    from workflows.contract_start import PATCH, start_contract
 
 AWARD_WAIT = timedelta(days=365)  # an award comes weeks or months after the submission
 
@@ -92,6 +93,8 @@ class ClosingStages:
         fx.set_stage("awarded" if outcome.awarded else "not_awarded")
         fx.record(COORDINATOR, "bid_closed", outcome=s.stage)
         await fx.save()
+        if outcome.awarded and workflow.patched(PATCH):
+            await start_contract(s)  # its own workflow from now on: contract-<bid id>
         title = s.notice.title
         if outcome.awarded:
             news = f"Awarded: {s.notice.currency} {outcome.value}, starting {outcome.start_date}."
