@@ -6,6 +6,7 @@ larger than the form; the proforma is checked as the CLI checks it (`ProformaFor
 framework's `proforma_problems`) only when it is sent.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +22,9 @@ LEGAL_FORMS = list(dict.fromkeys([*CHARITY_FORMS, *COMPANY_FORMS, "unincorporate
 TRACK_ROWS = 3  # past contracts or grants the form offers; the CLI takes more
 TEXT_LIMIT = 2_000  # no answer on the form is longer (the address is the longest)
 LIST_LIMIT = 100
+# What a draft never keeps: control characters (PostgreSQL refuses a NUL in JSON), bar the
+# address's line breaks; the proforma's own checks name anything else when it is sent.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Every field of the form, with the words its error names.
 LABELS = {
@@ -74,13 +78,17 @@ def draft_from_form(form: FormData) -> dict[str, Any]:
     for name in LABELS:
         if name in LISTS:
             values = [v for v in form.getlist(name) if isinstance(v, str)]
-            draft[name] = [v[:80] for v in values[:LIST_LIMIT]]
+            draft[name] = [_clean(v)[:80] for v in values[:LIST_LIMIT]]
         elif name in CHECKBOXES:
             draft[name] = form.get(name) == "yes"
         else:
             value = form.get(name)
-            draft[name] = value.strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
+            draft[name] = _clean(value).strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
     return draft
+
+
+def _clean(value: str) -> str:
+    return CONTROL.sub("", value.replace("\r\n", "\n"))
 
 
 def draft_from_proforma(proforma: dict[str, Any]) -> dict[str, Any]:
@@ -136,8 +144,8 @@ def proforma_data(draft: dict[str, Any]) -> dict[str, Any]:
     }
     data |= {n: bool(draft.get(n)) for n in CHECKBOXES}
     data["dbs_checks"] = "dbs_expires" in text
-    data["themes"] = themes
-    data["localities_served"] = list(draft.get("localities_served") or [])
+    data["themes"] = list(dict.fromkeys(themes))
+    data["localities_served"] = list(dict.fromkeys(draft.get("localities_served") or []))
     if "contact_name" in text or "contact_email" in text:
         contact = {"name": text.get("contact_name", ""), "email": text.get("contact_email", "")}
         data["contacts"] = [contact | {"role": text.get("contact_role", "")}]

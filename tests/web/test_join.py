@@ -212,3 +212,24 @@ async def test_a_signposted_applicant_resubmits_from_the_same_link(web, mailbox,
                 select(Application.id).where(Application.email == address)
             )
         await end_membership(web, sessions, app_id)
+
+
+async def test_control_characters_and_overlong_answers_are_not_kept(web, mailbox, sessions):
+    address = f"hostile-{uuid.uuid4().hex[:8]}@example.org"
+    token = await start(web, mailbox, address)
+    client = web.as_partner()
+    hostile = answers(action="save", name="Bad\x00 Name\x1b", address="x" * 50_000)
+    hostile["themes"] = ["play\x00"] * 500
+
+    assert (await client.post(f"/join/{token}", data=hostile)).status_code == 303
+
+    async with sessions() as session:
+        [draft] = await session.scalars(
+            select(Application.draft).where(Application.email == address)
+        )
+    assert draft["name"] == "Bad Name"
+    assert len(draft["address"]) == 2_000
+    assert draft["themes"] == ["play"] * 100
+    sent = await client.post(f"/join/{token}", data={**hostile, "action": "send", "staff": "-1"})
+    assert sent.status_code == 422
+    assert "<li>Paid staff: Input should be greater than or equal to 0</li>" in sent.text
