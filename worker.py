@@ -27,6 +27,7 @@ from activities.ocds import FeedActivities
 from activities.store import StoreActivities
 from deploy import worker_health
 from deploy.schedules import ensure_schedules
+from deploy.versioning import deployment_config
 from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
@@ -116,6 +117,7 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessions, store_sessions),
         workflow_runner=workflow_runner(settings),
+        deployment_config=deployment_config(settings),  # None unless versioning is on
         max_cached_workflows=settings.worker_cached_workflows,
         max_concurrent_workflow_tasks=settings.worker_workflow_tasks,
         # An activity cancelled at shutdown may have done its work without recording it (an
