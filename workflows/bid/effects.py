@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from models.task import TaskKind, TaskLink
     from workflows import search_attributes as sa
     from workflows.bid.rules import when
-    from workflows.bid.view import snapshot
+    from workflows.bid.view import current_details, snapshot
     from workflows.mailing import SMALL_MAILING, MailingWorkflow, send_letters
     from workflows.policies import AUDIT, BACKGROUND, BID_EMAIL, STORE
 
@@ -93,6 +93,7 @@ class Effects:
         Update returns); the new audit rows go once this workflow task is committed, by a
         remote activity (so rows of a task that runs again are never written with another
         task's times), with the letters of the same task where there are any."""
+        workflow.set_current_details(current_details(self.state))  # the Temporal UI's line
         audits, self._unsaved = self._unsaved, []
         self._saving += 1
         try:
