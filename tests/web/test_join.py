@@ -16,6 +16,7 @@ from tests.helpers import wait_until
 from tests.web.support import CSRF
 from tests.workflows.bid_support import add_members
 from web.join_links import sign_join_link
+from workflows.membership import MembershipWorkflow
 
 LINK = re.compile(r"https?://[^\s\"'<>]+/join/([A-Za-z0-9_.\-]+)")
 
@@ -233,3 +234,41 @@ async def test_control_characters_and_overlong_answers_are_not_kept(web, mailbox
     sent = await client.post(f"/join/{token}", data={**hostile, "action": "send", "staff": "-1"})
     assert sent.status_code == 422
     assert "<li>Paid staff: Input should be greater than or equal to 0</li>" in sent.text
+
+
+async def test_a_member_renews_from_its_reminder_link_with_its_answers_filled_in(
+    web, mailbox, sessions
+):
+    address = f"renew-{uuid.uuid4().hex[:8]}@example.org"
+    token = await start(web, mailbox, address)
+    client = web.as_partner()
+    ready = answers(action="send", contact_email=address, accounts_year_end="2026-03-31")
+    ready["track_funder_1"] = "Durham County Council"
+    assert (await client.post(f"/join/{token}", data=ready)).status_code == 303
+    async with sessions() as session:
+        [joined] = await session.scalars(select(Application).where(Application.email == address))
+    org = joined.organisation_id
+    try:
+        await wait_until(lambda: _status_is(sessions, org, "full"))
+
+        assert (await client.post(f"/join/renew/{org}", data={"csrf_token": CSRF})).status_code
+        await wait_until(lambda: len(join_tokens(mailbox, address)) == 2)
+        renewal = join_tokens(mailbox, address)[-1]
+        form = (await client.get(f"/join/{renewal}")).text
+        assert 'value="2099-01-01"' in form and 'value="Durham County Council"' in form
+
+        renewed = {**ready, "dbs_expires": "2099-06-30"}
+        assert (await client.post(f"/join/{renewal}", data=renewed)).status_code == 303
+        assert "You are a full member" in (await client.get(f"/join/{renewal}?sent=1")).text
+        handle = web.env.client.get_workflow_handle(membership_workflow_id(org))
+        state = await handle.query(MembershipWorkflow.state)
+        assert state.submissions == 2
+        assert str(state.proforma.dbs_expires) == "2099-06-30"
+    finally:
+        await end_membership(web, sessions, joined.id)
+
+
+async def _status_is(sessions, org: str, status: str) -> bool:
+    async with sessions() as session:
+        row = await session.get(Organisation, org)
+    return row is not None and row.status == status
