@@ -20,6 +20,7 @@ from activities.bids import BidStoreActivities
 from activities.contracts import ContractActivities
 from activities.directory import DirectoryActivities
 from activities.email import EmailActivities
+from activities.events import EventActivities
 from activities.mailer import Mailer
 from activities.members import MemberActivities
 from activities.newsletter import NewsletterActivities
@@ -32,6 +33,7 @@ from settings import Settings
 from starter import connect
 from workflows.bid import BidWorkflow
 from workflows.contract import ContractWorkflow
+from workflows.event import EventWorkflow
 from workflows.feed import FeedWorkflow
 from workflows.mailing import MailingWorkflow
 from workflows.membership import MembershipWorkflow
@@ -40,7 +42,7 @@ from workflows.notice import NoticeWorkflow
 
 WORKFLOWS = [NoticeWorkflow, MembershipWorkflow, BidWorkflow, MailingWorkflow]
 WORKFLOWS += [FeedWorkflow, NewsletterWorkflow]  # published notices, the newsletter
-WORKFLOWS += [ContractWorkflow]  # after the award
+WORKFLOWS += [ContractWorkflow, EventWorkflow]  # after the award; around the bids
 
 
 def activities_for(
@@ -80,9 +82,9 @@ def activities_for(
 
 
 def _delivery(sessions: database.async_sessionmaker) -> list:
-    """After the award: the contracts' read model and documents."""
-    contracts = ContractActivities(sessions)
-    return [contracts.save_contract, contracts.generate_document]
+    """After the award and around the bids: contracts' and events' read models, documents."""
+    contracts, events = ContractActivities(sessions), EventActivities(sessions)
+    return [contracts.save_contract, contracts.generate_document, events.save_event]
 
 
 def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:

@@ -19,6 +19,7 @@ from models.directory import (
 )
 from models.framework import Framework
 from models.tables import Bid, Organisation
+from web.delivery_figures import DeliveryFigures, delivery_figures
 
 RENEWALS_WINDOW = timedelta(days=60)
 
@@ -41,6 +42,7 @@ class FrameworkPage:
     submitted_by_month: dict[str, float]
     won_by_month: dict[str, float]
     value_by_month: dict[str, float]
+    delivery: DeliveryFigures | None = None  # contracts and events (web/delivery_figures.py)
 
 
 def _month(value: datetime) -> str:
@@ -107,4 +109,5 @@ async def framework_page(
         ),
         won_by_month=_series([b.updated_at for b in bids if b.stage in WON_STAGES], months),
         value_by_month=_values([b for b in bids if b.stage in WON_STAGES], months),
+        delivery=await delivery_figures(sessions, now),
     )

@@ -20,6 +20,8 @@ from models.tables import Attachment
 from models.task import TaskLink
 from web.actions import ActionRefused, BidNotFound, bid_state, update_bid
 from web.csrf import verify_csrf
+from web.delivery_tasks import KINDS as DELIVERY_KINDS
+from web.delivery_tasks import delivery_answer, delivery_page
 from web.params import TaskToken
 from web.services import Services, ServicesDep
 from web.task_forms import (
@@ -108,6 +110,9 @@ async def task_page(
     request: Request, token: TaskToken, services: ServicesDep, done: bool = False
 ) -> Response:
     try:
+        link = await read_link(services, token)
+        if link.kind in DELIVERY_KINDS:  # a contract's or an event's task
+            return await delivery_page(request, link, token, services, done)
         link, state = await read_task(services, token)
     except PageError as error:
         return error.page(request, token)
@@ -146,6 +151,8 @@ async def task_answer(request: Request, token: TaskToken, services: ServicesDep)
     upload = form.get("attachment")
     try:
         link = await read_link(services, token)
+        if link.kind in DELIVERY_KINDS:  # a contract's or an event's task
+            return await delivery_answer(request, link, token, services, fields)
         if link.kind != "section":
             upload = None  # only a section takes a file
         task_form = WITHDRAW if fields.get("action") == "withdraw" else FORMS.get(link.kind)
