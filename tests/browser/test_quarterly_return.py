@@ -1,0 +1,91 @@
+"""A partner fills in its quarterly return on a phone, from the link in the e-mail it really
+received: every field labelled, nothing wider than the screen, the return recorded."""
+
+import uuid
+from contextlib import suppress
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from temporalio.service import RPCError
+
+from models.contract import ContractInput, ContractParty, ContractState, add_months
+from tests.browser.test_journeys import task_link
+from tests.helpers import wait_until
+from tests.workflows.bid_support import subjects
+
+pytestmark = pytest.mark.browser
+
+
+async def test_a_partner_sends_its_quarterly_return_from_the_email_on_a_phone(
+    live, browser, time_skipping_env, mailbox, task_queue
+):
+    env, tag = time_skipping_env, uuid.uuid4().hex[:8]
+    now = await env.get_current_time()
+    lead, partner = f"lead-{tag}", f"partner-{tag}"
+    contract = ContractInput(
+        contract_id=f"contract-bid-{tag}",
+        bid_id=f"bid-{tag}",
+        title=f"Healthy Minds Easington {tag}",
+        funder="Big Lottery Fund",
+        value=Decimal("118000"),
+        starts=add_months(now, -3) + timedelta(hours=1),  # the first quarter ends in an hour
+        lead_id=lead,
+        parties=[
+            ContractParty(
+                organisation_id=lead,
+                name="Alpha Trust",
+                email=f"{lead}@example.org",
+                role="lead",
+                share=Decimal("45"),
+            ),
+            ContractParty(
+                organisation_id=partner,
+                name="Beta Trust",
+                email=f"{partner}@example.org",
+                share=Decimal("45"),
+                targets={"young people supported": 30, "sessions run": 12},
+            ),
+        ],
+        coordinator_email=f"coordinator-{tag}@example.org",
+    )
+    handle = await env.client.start_workflow(
+        "ContractWorkflow", contract, id=contract.contract_id, task_queue=task_queue
+    )
+    try:
+        await env.sleep(timedelta(hours=2))
+        address = f"{partner}@example.org"
+        await wait_until(
+            lambda: any("Your return for period 1" in s for s in subjects(mailbox, address))
+        )
+        url = await task_link(mailbox, live, address, "quarterly_return")
+
+        page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        await page.goto(url)
+        await page.wait_for_selector("text=Your return for the period")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        unlabelled = await page.evaluate(
+            """[...document.querySelectorAll(
+                   'form input:not([type=hidden]), form textarea, form select')]
+               .filter(el => el.labels.length === 0).map(el => el.name)"""
+        )
+        assert unlabelled == []
+        await page.get_by_label("Young people supported (your target: 30)").fill("27")
+        await page.get_by_label("Sessions run (your target: 12)").fill("12")
+        await page.get_by_label("Outcomes: what changed for people").fill(
+            "Nine young people back in school."
+        )
+        await page.get_by_label("A case study or two").fill("J., 15, now runs the peer group.")
+        await page.get_by_label("Spend this period (£)").fill("£4,210.55")
+        await page.click("text=Send my return")
+        await page.wait_for_selector("text=your answer was recorded")
+
+        state = await handle.query("state", result_type=ContractState)
+        sent = state.returns[f"1:{partner}"]
+        assert sent.status == "submitted"
+        assert sent.outputs == {"young people supported": 27, "sessions run": 12}
+        assert sent.spend_pence == 421_055
+        assert f"review:1:{partner}" in state.schedule  # the lead is asked to review it
+    finally:
+        with suppress(RPCError):
+            await handle.terminate("the test is over")
