@@ -26,7 +26,8 @@ async def test_the_demo_lists_bids_in_four_stages_and_the_framework_shows_figure
         base = f"http://127.0.0.1:{up.web}"
         async with httpx.AsyncClient(base_url=base, timeout=10) as http:
             bids = await http.get("/api/bids", headers={"Authorization": f"Bearer {session}"})
-            framework = await http.get("/framework", cookies={"session": session})
+            http.cookies.set("session", session)
+            framework = await http.get("/framework")
     finally:
         await asyncio.to_thread(up.interrupt)
     stages = {bid["stage"] for bid in bids.json()}
