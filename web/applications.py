@@ -70,8 +70,9 @@ async def record_sent(
 async def renewal_for(
     sessions: async_sessionmaker[AsyncSession], organisation_id: str
 ) -> Application | None:
-    """A new renewal application for a member, pre-filled from the proforma the directory
-    holds and addressed to its primary contact; None for an organisation with neither."""
+    """A new application for a member's renewal (or a signposted applicant's resubmission),
+    filled in from the proforma the directory holds and addressed to its primary contact;
+    None for an organisation with neither."""
     query = (
         select(Organisation, Contact.email)
         .join(Contact, (Contact.organisation_id == Organisation.id) & Contact.is_primary)
@@ -83,7 +84,9 @@ async def renewal_for(
         return None
     organisation, email = found
     draft = draft_from_proforma(organisation.proforma or {})
-    return await create(sessions, email, draft, "renewal", organisation_id)
+    # A signposted applicant resubmits from the same form: only a member "renews".
+    kind = "renewal" if organisation.status in ("full", "associate", "suspended") else "join"
+    return await create(sessions, email, draft, kind, organisation_id)
 
 
 def link_for(services: Services, application: Application, now: datetime) -> str:

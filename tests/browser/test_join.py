@@ -93,6 +93,8 @@ async def test_an_organisation_applies_is_signposted_and_resubmits_from_its_link
             return [m["Subject"] for m in mailbox.to(address)]
 
         await wait_until(lambda: any("Welcome to the County" in s for s in subjects()))
-        assert any("needs, and who can help" in s for s in subjects())  # when signposted
+        [signposted] = [m for m in mailbox.to(address) if "who can help" in m["Subject"]]
+        body = signposted.get_body(("plain",)).get_content()
+        assert f"{joining.url}/join/renew/" in body  # its proforma, filled in, a click away
     finally:
         await end_memberships(time_skipping_env, sessions, address)

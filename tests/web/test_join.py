@@ -18,7 +18,7 @@ from tests.workflows.bid_support import add_members
 from web.join_links import sign_join_link
 from workflows.membership import MembershipWorkflow
 
-LINK = re.compile(r"https?://[^\s\"'<>]+/join/([A-Za-z0-9_.\-]+)")
+LINK = re.compile(r"https?://[^\s\"'<>]+/join/(?!renew/)([A-Za-z0-9_.\-]+)")  # a resume link
 
 
 def join_tokens(mailbox, address: str) -> list[str]:
