@@ -30,6 +30,8 @@ from web.routes import (
 )
 from web.routes.calendar import router as calendar_router
 from web.routes.codec import router as codec_router
+from web.routes.contracts import router as contracts_router
+from web.routes.events import router as events_router
 from web.routes.feeds import router as feeds_router
 from web.security import add_security_headers
 from web.services import Services
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(codec_router)  # the Temporal UI's payload codec
     app.include_router(feeds_router)  # published notices, the newsletter
     app.include_router(calendar_router)  # organisations' calendar feeds
+    app.include_router(contracts_router)  # after the award
+    app.include_router(events_router)  # engagement events
     app.add_middleware(BodyLimit)  # reads no body past an attachment and its form
     add_error_pages(app)  # before the security headers, so that they wrap its pages
     add_security_headers(app)

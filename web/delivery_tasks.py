@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -30,6 +30,7 @@ from web.templating import message, render
 
 Form = dict[str, str]
 State = ContractState | EventState
+T = TypeVar("T", ContractState, EventState)
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,20 @@ class Refusal(Exception):
 
 
 async def read_state(client: Client, link: TaskLink) -> State:
-    kind = EventState if link.kind.startswith("event_") else ContractState
+    if link.kind.startswith("event_"):
+        return await workflow_state(client, link.bid_id, EventState)
+    return await workflow_state(client, link.bid_id, ContractState)
+
+
+async def workflow_state(client: Client, workflow_id: str, kind: type[T]) -> T:
+    """A running contract's or event's state (its `state` query)."""
     try:
-        return await client.get_workflow_handle(link.bid_id).query("state", result_type=kind)
+        return await client.get_workflow_handle(workflow_id).query("state", result_type=kind)
     except RPCError as error:
         text = "It has ended, or the link is for something that never started."
         raise Refusal("This is no longer open", text, 404) from error
     except Exception as error:  # the query failed: try again shortly
-        raise Unavailable(f"the state of {link.bid_id!r}") from error
+        raise Unavailable(f"the state of {workflow_id!r}") from error
 
 
 async def delivery_page(

@@ -1,18 +1,17 @@
 """A partner fills in its quarterly return on a phone, from the link in the e-mail it really
 received: every field labelled, nothing wider than the screen, the return recorded."""
 
-import uuid
 from contextlib import suppress
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from temporalio.service import RPCError
 
-from models.contract import ContractInput, ContractParty, ContractState, add_months
+from models.contract import ContractState
 from tests.browser.test_journeys import task_link
 from tests.helpers import wait_until
 from tests.workflows.bid_support import subjects
+from tests.workflows.contract_support import start_contract
 
 pytestmark = pytest.mark.browser
 
@@ -20,38 +19,9 @@ pytestmark = pytest.mark.browser
 async def test_a_partner_sends_its_quarterly_return_from_the_email_on_a_phone(
     live, browser, time_skipping_env, mailbox, task_queue
 ):
-    env, tag = time_skipping_env, uuid.uuid4().hex[:8]
-    now = await env.get_current_time()
-    lead, partner = f"lead-{tag}", f"partner-{tag}"
-    contract = ContractInput(
-        contract_id=f"contract-bid-{tag}",
-        bid_id=f"bid-{tag}",
-        title=f"Healthy Minds Easington {tag}",
-        funder="Big Lottery Fund",
-        value=Decimal("118000"),
-        starts=add_months(now, -3) + timedelta(hours=1),  # the first quarter ends in an hour
-        lead_id=lead,
-        parties=[
-            ContractParty(
-                organisation_id=lead,
-                name="Alpha Trust",
-                email=f"{lead}@example.org",
-                role="lead",
-                share=Decimal("45"),
-            ),
-            ContractParty(
-                organisation_id=partner,
-                name="Beta Trust",
-                email=f"{partner}@example.org",
-                share=Decimal("45"),
-                targets={"young people supported": 30, "sessions run": 12},
-            ),
-        ],
-        coordinator_email=f"coordinator-{tag}@example.org",
-    )
-    handle = await env.client.start_workflow(
-        "ContractWorkflow", contract, id=contract.contract_id, task_queue=task_queue
-    )
+    env = time_skipping_env
+    handle = await start_contract(env, task_queue)
+    partner = handle.id.replace("contract-bid-", "partner1-")
     try:
         await env.sleep(timedelta(hours=2))
         address = f"{partner}@example.org"

@@ -10,7 +10,7 @@ from temporalio.service import RPCError
 
 from models import bid_answers as a
 from models import contract_answers as c
-from models.contract import ContractState
+from models.contract import ContractInput, ContractParty, ContractState, add_months
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import to_submission
 from tests.workflows.bid_support import Bid
@@ -125,4 +125,40 @@ async def review(handle: WorkflowHandle, bid: Bid, name: str, period: int, accep
             accept=accept,
             comments=note,
         ),
+    )
+
+
+async def start_contract(env, task_queue: str, partners: int = 1) -> WorkflowHandle:
+    """A contract started as the award starts one (lead-<tag>, partner1-<tag>, ...), whose
+    first quarter ends an hour from now; the caller terminates it."""
+    tag = uuid.uuid4().hex[:8]
+    now = await env.get_current_time()
+    targets = {"young people supported": 30, "sessions run": 12}
+    people = [(f"lead-{tag}", "Alpha Trust", "lead")]
+    people += [
+        (f"partner{n}-{tag}", f"Partner {n} Trust", "partner") for n in range(1, 1 + partners)
+    ]
+    contract = ContractInput(
+        contract_id=f"contract-bid-{tag}",
+        bid_id=f"bid-{tag}",
+        title=f"Healthy Minds Easington {tag}",
+        funder="Big Lottery Fund",
+        value=Decimal("118000"),
+        starts=add_months(now, -3) + timedelta(hours=1),
+        lead_id=f"lead-{tag}",
+        parties=[
+            ContractParty(
+                organisation_id=org,
+                name=name,
+                email=f"{org}@example.org",
+                role=role,
+                share=Decimal(90) / (1 + partners),
+                targets=targets if role == "partner" else {},
+            )
+            for org, name, role in people
+        ],
+        coordinator_email=f"coordinator-{tag}@example.org",
+    )
+    return await env.client.start_workflow(
+        "ContractWorkflow", contract, id=contract.contract_id, task_queue=task_queue
     )

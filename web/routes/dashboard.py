@@ -13,6 +13,7 @@ from web.auth import CoordinatorDep
 from web.bid_list import list_bids
 from web.bid_page import BidStatus, Search, from_state, from_summary, invite_choices
 from web.charts import bar_chart, column_chart
+from web.delivery_figures import delivery_figures
 from web.framework_figures import framework_page
 from web.params import BidId, Notice, Offset, StageFilter, TextFilter
 from web.queries import BidDetail, attachments_of, bid_detail, filter_options
@@ -36,7 +37,9 @@ async def dashboard(
     page = await list_bids(services.sessions, stage, locality, funder, now=now, offset=offset)
     options = await filter_options(services.sessions)
     chosen = {"stage": stage, "locality": locality, "funder": funder}
-    return render(request, "dashboard.html", {"page": page, "options": options, "chosen": chosen})
+    delivery = await delivery_figures(services.sessions, now)  # contracts and events
+    context = {"page": page, "options": options, "chosen": chosen, "delivery": delivery}
+    return render(request, "dashboard.html", context)
 
 
 @router.get("/dashboard/bids/{bid_id}", include_in_schema=False)

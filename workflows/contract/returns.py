@@ -180,9 +180,12 @@ class Returns:
             record.round += 1
             record.due = max(record.due, workflow.now() + RESUBMIT_WINDOW)
             self.reminders.add(self._task(record))
-        action = "return_accepted" if input.accept else "return_sent_back"
         self.fx.record(
-            input.actor, action, record.organisation_id, period=record.period, due=when(record.due)
+            input.actor,
+            "return_accepted" if input.accept else "return_sent_back",
+            record.organisation_id,
+            period=record.period,
+            due=when(record.due),
         )
 
 

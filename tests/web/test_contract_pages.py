@@ -1,0 +1,97 @@
+"""The lead's contract page: a return reviewed, the funder's payment recorded and split to the
+penny, a partner recorded as paid, the combined return downloaded as CSV; the coordinator's
+dashboard shows returns due and what is owed; no one else sees the contract."""
+
+from contextlib import suppress
+from datetime import timedelta
+
+from temporalio.service import RPCError
+
+from models import contract_answers as c
+from models.tables import Organisation
+from tests.helpers import wait_until
+from tests.web.support import CSRF
+from tests.workflows.contract_support import send, start_contract, until
+
+
+async def test_the_lead_reviews_records_payments_and_downloads_the_combined_return(web):
+    env = web.env
+    handle = await start_contract(env, web.task_queue, partners=2)
+    lead, one, two = (
+        handle.id.replace("contract-bid-", p) for p in ("lead-", "partner1-", "partner2-")
+    )
+    async with web.sessions() as session, session.begin():  # members, so they may sign in
+        session.add_all(Organisation(id=o, name=o, status="full") for o in (lead, one))
+    try:
+        await env.sleep(timedelta(hours=2))
+        await until(handle, lambda s: len(s.returns) == 2)
+        for org, n in ((one, 25), (two, 31)):
+            payload = c.ReturnInput(
+                actor=org, period=1, outputs={"sessions run": n}, spend="100.00"
+            )
+            await send(handle, "submit_return", payload)
+
+        coordinator = web.as_coordinator()
+        dashboard = await coordinator.get("/dashboard")
+        assert f'data-contract="{handle.id}"' in dashboard.text
+
+        page_of = f"/contracts/{handle.id}"
+        client = web.as_lead(lead)
+        assert "Partner 1 Trust" in (await client.get(page_of)).text
+        for org in (one, two):
+            review = {
+                "csrf_token": CSRF,
+                "nonce": f"r-{org}",
+                "period": "1",
+                "organisation_id": org,
+                "accept": "yes",
+            }
+            assert (await client.post(f"{page_of}/review_return", data=review)).status_code == 303
+        paid = {
+            "csrf_token": CSRF,
+            "nonce": "p1",
+            "amount": "1000.00",
+            "received_on": "2027-01-05",
+            "reference": "BLF-1",
+        }
+        assert (await client.post(f"{page_of}/record_funder_payment", data=paid)).status_code == 303
+        # £1,000.00: a £100.00 top-slice; £900.00 in three shares of £300.00.
+        state = await until(handle, lambda s: len(s.payments) == 1)
+        assert state.payments[0].split.shares == {lead: 30000, one: 30000, two: 30000}
+        sent = {
+            "csrf_token": CSRF,
+            "nonce": "p2",
+            "payment": "1",
+            "organisation_id": one,
+            "paid_on": "2027-01-20",
+        }
+        assert (
+            await client.post(f"{page_of}/record_partner_payment", data=sent)
+        ).status_code == 303
+        await until(handle, lambda s: one in s.payments[0].paid)
+
+        async def combined() -> bool:
+            return (await client.get(f"{page_of}/documents/return:1?csv=1")).status_code == 200
+
+        await wait_until(combined)
+        csv = (await client.get(f"{page_of}/documents/return:1?csv=1")).text
+        assert (
+            csv.splitlines()[0] == "organisation_id,name,sessions run,spend,outcomes,case_studies"
+        )
+        assert f"{two},Partner 2 Trust,31,100.00" in csv
+        page = (await client.get(page_of)).text
+        assert "£300.00" in page and "paid on 2027-01-20" in page
+
+        bad = {
+            "csrf_token": CSRF,
+            "nonce": "p3",
+            "amount": "-5",
+            "received_on": "2027-01-05",
+            "reference": "x",
+        }
+        assert (await client.post(f"{page_of}/record_funder_payment", data=bad)).status_code == 422
+        assert (await web.as_lead(one).get(page_of)).status_code == 404  # a partner is not the lead
+        assert (await web.as_partner().get(page_of)).status_code == 401
+    finally:
+        with suppress(RPCError):
+            await handle.terminate("the test is over")
