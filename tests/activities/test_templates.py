@@ -262,7 +262,21 @@ def contexts() -> list[tuple[str, dict[str, Any]]]:
     rendered += [
         ("notice", {"subject": s, "body": "Join us.", "action_url": None}) for s in notices
     ]
+    rendered += delivery_contexts()
     return rendered
+
+
+def delivery_contexts() -> list[tuple[str, dict[str, Any]]]:
+    """After the award (workflows/contract/payments.py) and around the bids (workflows/event.py)."""
+    owed = "Payment 1 from Big Lottery Fund: what you are owed"
+    payments = [
+        ("contract_payment", {**_bid(t, owed), "rows": [["Beta Trust", "£3,000.00"]]})
+        for t in TITLES
+    ]
+    where = {"starts": "3 March 2027, 10:00 UTC", "place": "Darlington Town Hall"}
+    return payments + [
+        ("event_invitation", {**_bid(t, f"You are invited: {t}"), **where}) for t in TITLES
+    ]
 
 
 def test_the_headings_are_the_ones_the_bid_workflow_writes():

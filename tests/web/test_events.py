@@ -12,6 +12,7 @@ from models.tables import EventAttendance
 from tests.helpers import wait_until
 from tests.web.support import CSRF, token_of_kind
 from tests.workflows.bid_support import add_members, subjects
+from tests.workflows.contract_support import keep_run
 
 
 async def test_an_event_goes_from_invitation_to_attendance_outputs_and_the_figures(
@@ -89,6 +90,7 @@ async def test_an_event_goes_from_invitation_to_attendance_outputs_and_the_figur
 
     await env.sleep(timedelta(days=8))
     summary = EventSummary.model_validate(await handle.result())
+    await keep_run(env, handle.id, None, "event_lifecycle")
     assert (summary.status, summary.accepted, summary.attended) == ("closed", 1, 2)
     async with sessions() as session:
         rows = {

@@ -1,6 +1,7 @@
 """What the contract tests share: a bid driven to its award, and the contract it started."""
 
 import asyncio
+import os
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from models import contract_answers as c
 from models.contract import ContractInput, ContractParty, ContractState, add_months
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import to_submission
-from tests.workflows.bid_support import Bid
+from tests.workflows.bid_support import HISTORIES, Bid
 from workflows.contract_start import contract_id
 
 
@@ -162,3 +163,12 @@ async def start_contract(env, task_queue: str, partners: int = 1) -> WorkflowHan
     return await env.client.start_workflow(
         "ContractWorkflow", contract, id=contract.contract_id, task_queue=task_queue
     )
+
+
+async def keep_run(env, workflow_id: str, run_id: str | None, name: str) -> None:
+    """With RECORD_HISTORIES=1, store one run's history as tests/histories/{name}.json (a
+    contract's runs are a period each), for tests/workflows/test_delivery_replay.py."""
+    if os.environ.get("RECORD_HISTORIES") != "1":
+        return
+    history = await env.client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())

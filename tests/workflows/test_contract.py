@@ -16,6 +16,7 @@ from tests.workflows.bid_steps import MEMBERS
 from tests.workflows.bid_support import bid_worker, start_bid, subjects
 from tests.workflows.contract_support import (
     award,
+    keep_run,
     review,
     send,
     send_return,
@@ -179,6 +180,8 @@ async def test_an_awarded_bid_delivers_four_quarters_and_closes(
             await review(handle, bid, name, 4)
         outcome = ContractOutcome.model_validate(await handle.result())
         history = await handle.fetch_history()
+        await keep_run(env, handle.id, first_run, "contract_first_period")
+        await keep_run(env, handle.id, None, "contract_close_out")
 
     assert outcome.stage == "closed"
     assert outcome.value_delivered_pence == 1_000_001 + 777_778
