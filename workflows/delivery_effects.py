@@ -10,7 +10,8 @@ import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from types import SimpleNamespace
+from typing import Any, Protocol, cast
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -19,12 +20,11 @@ with workflow.unsafe.imports_passed_through():
     from activities.email import EmailActivities
     from activities.store import StoreActivities
     from models.audit import AuditRecord
-    from models.bid import TimelineEvent
+    from models.bid import BidInput, BidState, TimelineEvent
     from models.bid_tasks import Letter
     from models.email import SendEmailInput, SendEmailsInput
     from models.task import TaskKind, TaskLink
-    from workflows.bid.effects import _data_error
-    from workflows.bid.rules import when
+    from workflows.bid.effects import Effects, _data_error
     from workflows.policies import AUDIT, BID_EMAIL
 
 PER_ACTIVITY = 10  # letters one e-mail activity sends
@@ -53,7 +53,10 @@ class DeliveryEffects:
         self._save, self._link_valid = save, link_valid
         self._unsaved: list[AuditRecord] = []
         self._counts: dict[str, Counter[str]] = {}
-        self._background: list[asyncio.Task[Any]] = []
+        # The bid's own effects, for what a contract or an event does as a bid does (letters,
+        # background work): they read only the subject's id and its title.
+        shim = SimpleNamespace(bid_id=subject_id, notice=SimpleNamespace(title=title))
+        self._bid = Effects(cast(BidInput, None), cast(BidState, shim))
 
     def record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None:
         s = self.state
@@ -138,16 +141,8 @@ class DeliveryEffects:
         due: datetime | None = None,
         **extra: Any,
     ) -> Letter:
-        """One e-mail; `step` names why it is sent and, with `to`, makes it exactly-once."""
-        context = {
-            "title": self.title,
-            "heading": heading,
-            "body": body,
-            "due": when(due) if due else "",
-            **extra,
-        }
-        key = f"{self.subject_id}:{step}:{to}"
-        return Letter(key=key, to=to, kind=kind, context=context, task=task)
+        """One e-mail, as the bid writes it (keyed by `step` and `to`, exactly once)."""
+        return self._bid.letter(step, to, heading, body, kind, task, due, **extra)
 
     def mail(self, step: str, letters: list[Letter], tell: bool = True) -> None:
         """Send a few letters in the background; one refused on its data is a problem the
@@ -180,17 +175,13 @@ class DeliveryEffects:
 
     # --- background work --------------------------------------------------------------------
 
-    def later(self, work: Coroutine[Any, Any, Any] | Awaitable[Any]) -> None:
-        self._background = [
-            t for t in self._background if not t.done() or t.cancelled() or t.exception()
-        ]
-        self._background.append(asyncio.ensure_future(work))
+    def later(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Background work (audit rows, e-mail), kept as the bid keeps its own."""
+        self._bid.later(work)
 
     async def settle(self) -> None:
         """Wait for the work set off (surfacing its failures) before the run ends."""
-        while self._background:
-            pending, self._background = self._background, []
-            await asyncio.gather(*pending)
+        await self._bid.settle()
 
     async def sleep_until(self, moment: datetime) -> None:
         now = workflow.now()
