@@ -15,7 +15,7 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError
 
-from members.client import MemberClient, NoMembership, refusal
+from members.client import MemberClient, NoMembership, ReservedId, refusal
 from models.directory import (
     MemberMatch,
 )
@@ -100,6 +100,8 @@ def _run(work: Callable[[MemberClient], Awaitable[BaseModel | list]]) -> Any:
         fail(error.message, 1)
     except ValidationError as error:  # the client checks what it sends, whoever calls it
         fail(one_line(error))
+    except ReservedId as error:
+        fail(str(error))
 
 
 def print_result(result: Any, as_json: bool, text: Callable[[Any], str]) -> None:

@@ -13,6 +13,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
+from models.bid import RESERVED_ACTORS
 from models.entry_criteria import unknown_criteria
 from models.framework import Framework, load_framework
 from models.limits import Identifier, checked
@@ -29,6 +30,10 @@ from models.membership import (
 )
 from settings import Settings
 from workflows.membership import MembershipWorkflow
+
+
+class ReservedId(ValueError):
+    """An organisation id a bid reads as a role (the coordinator, the local authority)."""
 
 
 class MemberClient:
@@ -58,6 +63,11 @@ class MemberClient:
         """The organisation's running membership workflow, started if there is none. An id
         that could not be a row of `organisations` raises `ValidationError`: nothing starts."""
         checked("organisation_id", Identifier, organisation_id)
+        if organisation_id.lower() in RESERVED_ACTORS:
+            raise ReservedId(
+                f"'{organisation_id}' cannot be an organisation's id: bids use it for the "
+                "coordinator or the local authority. Give the organisation another id."
+            )
         return await self._client.start_workflow(
             MembershipWorkflow.run,
             MembershipInput(

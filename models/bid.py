@@ -12,6 +12,9 @@ from models.opportunity import OpportunityNotice
 
 COORDINATOR = "coordinator"
 LOCAL_AUTHORITY = "local-authority"
+# Actors a bid knows by role, not by organisation: no organisation may take one as its id,
+# or a lead signed in for it would answer as the coordinator or the local authority.
+RESERVED_ACTORS = frozenset({COORDINATOR, LOCAL_AUTHORITY})
 
 Stage = Literal[
     "notice",

@@ -234,3 +234,15 @@ async def test_the_client_refuses_a_proforma_beyond_its_limits_before_starting(c
         await asyncio.wait_for(cli.members.submit(org, proforma), timeout=60)
     with pytest.raises(RPCError):
         await cli.members.handle(org).describe()
+
+
+async def test_an_organisation_cannot_take_the_coordinators_id(cli, env, sessions, tmp_path):
+    """A bid reads the actor "coordinator" as the coordinator: an organisation with that id
+    would answer for the coordinator once its lead signed in. Refused, nothing starts."""
+    proforma = ready_proforma(new_org(), await today(env))
+    for reserved in ("coordinator", "Local-Authority"):
+        refused = await cli("submit", proforma_file(tmp_path, proforma), "--id", reserved)
+        assert refused.exit_code == 2, refused.output
+        assert "cannot be an organisation's id" in refused.output
+        with pytest.raises(RPCError):
+            await cli.members.handle(reserved).describe()
