@@ -10,6 +10,7 @@ from pydantic import ValidationError
 import database
 from deploy.commands import codec_key, replay
 from members import member_app
+from members.delivery_cli import contract_app, event_app
 from members.opportunity_cli import opportunity_app
 from models.limits import one_line
 from settings import SettingMissing, Settings
@@ -21,6 +22,8 @@ app.add_typer(db, name="db")
 app.add_typer(member_app, name="member")
 app.add_typer(bid_app, name="bid")
 app.add_typer(opportunity_app, name="opportunity")
+app.add_typer(contract_app, name="contract")  # after the award
+app.add_typer(event_app, name="event")  # engagement events
 app.command("replay")(replay)
 app.command("codec-key")(codec_key)
 
