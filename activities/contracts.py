@@ -93,8 +93,8 @@ class ContractActivities:
             "closed_at": s.closed_at,
         }
         async with self._sessions() as session, session.begin():
-            await _upsert(session, Contract, [row], ["id"])
-            await _upsert(
+            await upsert_all(session, Contract, [row], ["id"])
+            await upsert_all(
                 session,
                 ContractReturn,
                 [
@@ -103,7 +103,7 @@ class ContractActivities:
                 ],
                 ["contract_id", "period", "organisation_id"],
             )
-            await _upsert(
+            await upsert_all(
                 session,
                 ContractPayment,
                 [
@@ -121,7 +121,7 @@ class ContractActivities:
             )
 
 
-async def _upsert(session: AsyncSession, table: type, rows: list[dict], keys: list[str]) -> None:
+async def upsert_all(session: AsyncSession, table: type, rows: list[dict], keys: list[str]) -> None:
     """Every column but the key changes (the bid's `_upsert`, told which)."""
     if rows:
         await upsert(session, table, keys, rows, tuple(c for c in rows[0] if c not in keys))
