@@ -3,9 +3,11 @@ to the answers from the e-mail links, attendance recorded on the day, feedback a
 then the framework's figures show its attendance."""
 
 import uuid
+from contextlib import suppress
 from datetime import timedelta
 
 from sqlalchemy import select
+from temporalio.service import RPCError
 
 from models.event import EventInput, EventState, EventSummary, Invitee
 from models.tables import EventAttendance
@@ -105,7 +107,43 @@ async def test_an_event_goes_from_invitation_to_attendance_outputs_and_the_figur
     assert rows[orgs["birch"]].rsvp == "no" and rows[orgs["birch"]].attended is False
     assert rows[orgs["cedar"]].rsvp is None  # never answered
 
+    page = await web.as_coordinator().get(f"/events/{event.event_id}")
+    assert (
+        f'href="/opportunities/opp-{tag}"' in page.text and "We met two commissioners." in page.text
+    )
     figures = await web.as_coordinator().get("/framework")
     assert "engagement events held" in figures.text
     row = figures.text.split(f"Commissioners&#39; workshop {tag}")[1].split("</tr>")[0]
     assert [cell.split("<")[0] for cell in row.split("<td>")[2:]] == ["4", "1", "2"]
+
+
+async def test_the_coordinator_creates_an_event_on_the_web_and_the_directory_is_invited(
+    web, sessions, mailbox
+):
+    tag = uuid.uuid4().hex[:8]
+    orgs = await add_members(sessions, tag, f"theme-{tag}", {"aspen": {}})
+    now = await web.env.get_current_time()
+    form = {
+        "csrf_token": CSRF,
+        "title": f"Listening event {tag}",
+        "kind": "listening_event",
+        "starts_at": (now + timedelta(days=5)).isoformat(),
+        "ends_at": (now + timedelta(days=5, hours=2)).isoformat(),
+        "place": "https://meet.example.org/listening",
+        "themes": f"theme-{tag}",
+        "invitees": f"byhand-{tag}, By Hand Trust, byhand-{tag}@example.org",
+    }
+    client = web.as_coordinator()
+    past = {**form, "starts_at": (now - timedelta(days=1)).isoformat()}
+    assert (await client.post("/events", data=past)).status_code == 422
+    created = await client.post("/events", data=form)
+    assert created.status_code == 303
+    event_id = created.headers["location"].rsplit("/", 1)[1]
+    try:
+        for address in (f"{orgs['aspen']}@example.org", f"byhand-{tag}@example.org"):
+            await wait_until(lambda a=address: any(tag in s for s in subjects(mailbox, a)))
+        assert f"Listening event {tag}" in (await client.get("/events")).text
+        assert (await web.as_lead(orgs["aspen"]).get("/events")).status_code == 403
+    finally:
+        with suppress(RPCError):
+            await web.env.client.get_workflow_handle(event_id).terminate("the test is over")
