@@ -98,8 +98,9 @@ class ContractActivities:
                 session,
                 ContractReturn,
                 [
-                    {**r.model_dump(exclude={"key"}), "contract_id": s.contract_id}
+                    {**r.model_dump(exclude={"key", "archived"}), "contract_id": s.contract_id}
                     for r in s.returns.values()
+                    if not r.archived  # saved with its text before it was archived
                 ],
                 ["contract_id", "period", "organisation_id"],
             )

@@ -67,6 +67,13 @@ class ReturnRecord(BaseModel):
     comments: str = ""  # the lead's, when sent back
     submitted_at: datetime | None = None
     late: bool = False  # escalated before it came
+    # Combined and saved: its text lives on in contract_returns and the combined return, and
+    # leaves the state, which continue-as-new carries for the contract's whole term.
+    archived: bool = False
+
+    def archive(self) -> None:
+        self.outcomes = self.case_studies = self.comments = ""
+        self.archived = True
 
     @property
     def key(self) -> str:

@@ -88,6 +88,7 @@ async def test_an_awarded_bid_delivers_four_quarters_and_closes(
         await review(handle, bid, "gamma", 1)
         state = await until(handle, lambda s: s.period == 2)
         assert 1 in state.combined
+        assert state.returns[f"1:{gamma}"].archived and not state.returns[f"1:{gamma}"].outcomes
 
         # The funder pays: the top-slice to the penny, each share, what is owed.
         await send(
@@ -226,6 +227,9 @@ async def test_an_awarded_bid_delivers_four_quarters_and_closes(
     assert payments[1].top_slice_pence == 77_778
     assert payments[1].shares == {alpha: 233_334, beta: 233_333, delta: 233_333}
     assert len(returns) == 8 and {r.organisation_id for r in returns if r.late} == {beta}
+    # Each period's text left the state once combined (it continues as new for years), not the
+    # read model.
+    assert all(r.outcomes and r.case_studies for r in returns)
     assert {f"return:{n}" for n in (1, 2, 3, 4)} | {"final"} <= set(documents)
     assert (
         documents["return:1"]

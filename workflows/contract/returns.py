@@ -120,6 +120,8 @@ class Returns:
             s.combined[period] = made.version_hash
         self.fx.record("system", "return_combined", period=period, returns=len(accepted))
         await self.fx.save()
+        for record in accepted:
+            record.archive()  # saved above with its text; the read model keeps it from now on
         body = (
             f"Every partner's return for period {period} is accepted. The combined return "
             "(a document and a CSV) is on the contract's page: send it to the funder."
