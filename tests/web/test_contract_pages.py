@@ -7,14 +7,15 @@ from datetime import timedelta
 
 from temporalio.service import RPCError
 
+from activities.task_links import verify_task_link
 from models import contract_answers as c
 from models.tables import Organisation
 from tests.helpers import wait_until
-from tests.web.support import CSRF
+from tests.web.support import CSRF, task_tokens, token_of_kind
 from tests.workflows.contract_support import send, start_contract, until
 
 
-async def test_the_lead_reviews_records_payments_and_downloads_the_combined_return(web):
+async def test_the_lead_reviews_records_payments_and_downloads_the_combined_return(web, mailbox):
     env = web.env
     handle = await start_contract(env, web.task_queue, partners=2)
     lead, one, two = (
@@ -23,6 +24,17 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
     async with web.sessions() as session, session.begin():  # members, so they may sign in
         session.add_all(Organisation(id=o, name=o, status="full") for o in (lead, one))
     try:
+        # The subcontract, read and signed from its e-mail link.
+        secret = web.settings.secret_key.get_secret_value()
+        signing = await token_of_kind(mailbox, f"{one}@example.org", "subcontract", secret)
+        page = await web.as_partner().get(f"/task/{signing}")
+        assert "# Subcontract — version 1" in page.text and "Partner 1 Trust" in page.text
+        digest = page.text.split('name="version_hash" value="')[1].split('"')[0]
+        signed = {"csrf_token": CSRF, "nonce": "s1", "version_hash": digest}
+        signed |= {"signer_name": "Ann Lee", "signer_role": "Chair"}
+        assert (await web.as_partner().post(f"/task/{signing}", data=signed)).status_code == 303
+        await until(handle, lambda s: s.subcontracts[one].signed_by == "Ann Lee (Chair)")
+
         await env.sleep(timedelta(hours=2))
         await until(handle, lambda s: len(s.returns) == 2)
         for org, n in ((one, 25), (two, 31)):
@@ -38,7 +50,21 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
         page_of = f"/contracts/{handle.id}"
         client = web.as_lead(lead)
         assert "Partner 1 Trust" in (await client.get(page_of)).text
-        for org in (one, two):
+
+        # Partner 1's return accepted from the lead's e-mail link; partner 2's on the page.
+        def review_of_one() -> list[str]:
+            tokens = task_tokens(mailbox, f"{lead}@example.org")
+            return [t for t in tokens if verify_task_link(t, secret).key == f"1:{one}"]
+
+        await wait_until(review_of_one)
+        reviewing = review_of_one()[0]
+        page = await web.as_partner().get(f"/task/{reviewing}")
+        assert "Review a partner&#39;s return" in page.text and "sessions run: 25" in page.text
+        accepted = {"csrf_token": CSRF, "nonce": "v1", "accept": "yes"}
+        assert (await web.as_partner().post(f"/task/{reviewing}", data=accepted)).status_code == 303
+        await until(handle, lambda s: s.returns[f"1:{one}"].status == "accepted")
+        client = web.as_lead(lead)
+        for org in (two,):
             review = {
                 "csrf_token": CSRF,
                 "nonce": f"r-{org}",
