@@ -116,6 +116,21 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
             "reference": "x",
         }
         assert (await client.post(f"{page_of}/record_funder_payment", data=bad)).status_code == 422
+        # Partner 2 never signed: overdue, and the lead gives it more time on the page.
+        await env.sleep(timedelta(days=15))
+        await until(handle, lambda s: s.schedule[f"subcontract:{two}"].overdue)
+        assert (
+            "Sign your subcontract (version 1) (Partner 2 Trust)"
+            in (await client.get(page_of)).text
+        )
+        more = {
+            "csrf_token": CSRF,
+            "nonce": "x1",
+            "task": f"subcontract:{two}",
+            "until": "2099-01-31",
+        }
+        assert (await client.post(f"{page_of}/extend_task", data=more)).status_code == 303
+        await until(handle, lambda s: not s.schedule[f"subcontract:{two}"].overdue)
         assert (await web.as_lead(one).get(page_of)).status_code == 404  # a partner is not the lead
         assert (await web.as_partner().get(page_of)).status_code == 401
     finally:
