@@ -3,33 +3,28 @@ workflows. Their Updates are the tables in `models/contract_updates.py` and
 `models/event.py`; an answer is given as JSON (a file, or `-` for standard input) and checked
 against its model before it is sent."""
 
-import asyncio
 import json
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client
 
 from models.contract import ContractState, pounds
 from models.contract_updates import UPDATES as CONTRACT_UPDATES
 from models.event import EVENT_UPDATES, EventInput, EventState, Invitee, NewEvent
 from models.limits import one_line
 from settings import Settings
-from starter import connect
+from starter import _fail, _run  # the bid's client side: connect, and say why it failed
 
 contract_app = typer.Typer(help="Contracts after the award.", no_args_is_help=True)
 event_app = typer.Typer(help="Engagement events.", no_args_is_help=True)
 JSON_OUT = typer.Option(False, "--json", help="machine-readable output")
 EVENT_INPUTS = {u.name: u.input for u in EVENT_UPDATES}
-
-
-def _fail(message: str) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(2)
+M = TypeVar("M", bound=BaseModel)
 
 
 def _read(path: str) -> Any:
@@ -40,17 +35,12 @@ def _read(path: str) -> Any:
         _fail(f"{path}: not JSON ({error.msg}, line {error.lineno})")
 
 
-def _run(work: Any) -> Any:
-    async def main() -> Any:
-        return await work(await connect(Settings()))
-
+def _checked(model: type[M], path: str) -> M:
+    """The JSON at `path` read as `model`; a bad one is refused in one line."""
     try:
-        return asyncio.run(main())
-    except WorkflowUpdateFailedError as refused:
-        cause = refused.cause
-        _fail(getattr(cause, "message", None) or str(cause or refused))
+        return model.model_validate(_read(path))
     except ValidationError as error:
-        _fail(one_line(error))
+        return _fail(one_line(error))  # exits
 
 
 def _answer(workflow_id: str, update: str, payload: BaseModel) -> None:
@@ -92,23 +82,14 @@ def contract_answer(contract_id: str, update: str, answer: str = typer.Argument(
     if found is None:
         _fail(f"no such update: {update} (one of {', '.join(CONTRACT_UPDATES)})")
         return
-    try:
-        payload = found.input.model_validate(_read(answer))
-    except ValidationError as error:
-        _fail(one_line(error))
-        return
-    _answer(contract_id, update, payload)
+    _answer(contract_id, update, _checked(found.input, answer))
 
 
 @event_app.command("start")
 def event_start(event: str = typer.Argument("-")) -> None:
     """Create an event from a JSON file (title, kind, starts_at, ends_at, place, themes,
     localities, invitees) and send its invitations."""
-    try:
-        new = NewEvent.model_validate(_read(event))
-    except ValidationError as error:
-        _fail(one_line(error))
-        return
+    new = _checked(NewEvent, event)
     settings = Settings()
     event_id = f"event-{new.starts_at:%Y%m%d}-{uuid.uuid4().hex[:8]}"
     input = EventInput(
@@ -151,9 +132,4 @@ def event_answer(event_id: str, update: str, answer: str = typer.Argument("-")) 
     if model is None:
         _fail(f"no such update: {update} (one of {', '.join(EVENT_INPUTS)})")
         return
-    try:
-        payload = model.model_validate(_read(answer))
-    except ValidationError as error:
-        _fail(one_line(error))
-        return
-    _answer(event_id, update, payload)
+    _answer(event_id, update, _checked(model, answer))
