@@ -202,6 +202,12 @@ class EventWorkflow:
         )
 
     def _view(self) -> EventState:
+        summary = self._summary()  # the Temporal UI's line; counts, no names
+        invited = len(self._state.invitees)
+        workflow.set_current_details(
+            f"{summary.status.capitalize()}: {invited} invited, {summary.accepted} said yes, "
+            f"{summary.attended} attended"
+        )
         return self._state.model_copy(update={"timeline": []})
 
     # --- its Updates ------------------------------------------------------------------------

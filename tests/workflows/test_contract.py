@@ -15,6 +15,7 @@ from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS
 from tests.workflows.bid_support import bid_worker, start_bid, subjects
 from tests.workflows.contract_support import (
+    QUERY_TIMEOUT,
     award,
     keep_run,
     review,
@@ -71,6 +72,9 @@ async def test_an_awarded_bid_delivers_four_quarters_and_closes(
                 ),
             )
         first_run = described.run_id
+        # The Temporal UI's line for it: counts and sums, no names.
+        metadata = await handle.query("__temporal_workflow_metadata", rpc_timeout=QUERY_TIMEOUT)
+        assert metadata.current_details.startswith("Period 1 of 4: returns not yet due")
 
         # Quarter 1: gamma's return is sent back with a comment, then accepted.
         await to_period_end(env, handle, 1)
