@@ -10,7 +10,6 @@ Times are given in the framework's zone (Europe/London by default) with its VTIM
 import functools
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -211,11 +210,6 @@ class PendingAttachments:
             while len(self._by_key) > self._most:
                 self._by_key.popitem(last=False)
 
-    def attach(self, key: str, message: EmailMessage) -> None:
-        for a in self._by_key.pop(key, []):
-            maintype, _, subtype = a.content_type.partition("/")
-            method = "CANCEL" if "METHOD:CANCEL" in a.content else "REQUEST"
-            params = {"method": method} if subtype == "calendar" else {}
-            message.add_attachment(
-                a.content.encode(), maintype, subtype, filename=a.filename, params=params
-            )
+    def take(self, key: str) -> list[EmailAttachment]:
+        """The letter's attachments, once: its message is being built."""
+        return self._by_key.pop(key, [])

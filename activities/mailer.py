@@ -1,7 +1,7 @@
 """An SMTP client that keeps a few connections open, so a burst of e-mails reuses them."""
 
 import asyncio
-from email.message import EmailMessage
+from email.message import Message
 
 import aiosmtplib
 
@@ -22,7 +22,7 @@ class Mailer:
         # database connection, instead of opening one SMTP connection per e-mail.
         self.sending = asyncio.Semaphore(MAX_SENDING)
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         pooled = bool(self._idle)
         client = self._idle.pop() if pooled else await self._connect()
         try:
@@ -39,7 +39,7 @@ class Mailer:
             raise
         await self._release(client)
 
-    async def _send_or_close(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
+    async def _send_or_close(self, client: aiosmtplib.SMTP, message: Message) -> None:
         try:
             await client.send_message(message)
         except BaseException:
