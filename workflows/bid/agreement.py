@@ -200,7 +200,9 @@ class AgreementStage:
             at=workflow.now(),
         )
         agreement.signatures[input.actor] = record
-        self.reminders.done(f"signature:{input.actor}")
+        self.reminders.answered(
+            f"signature:{input.actor}", f"You signed version {agreement.version} of the agreement."
+        )
         row = SignatureRow(
             bid_id=s.bid_id,
             organisation_id=input.actor,

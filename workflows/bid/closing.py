@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from models.bid_schedule import DueTask
     from workflows.bid.drafting import DraftingStage
     from workflows.bid.effects import BidClosed, Effects
-    from workflows.bid.reminders import Reminders
+    from workflows.bid.reminders import Reminders, cancellation
     from workflows.contract_start import PATCH, start_contract
 
 AWARD_WAIT = timedelta(days=365)  # an award comes weeks or months after the submission
@@ -135,7 +135,7 @@ class ClosingStages:
 
     async def local_authority_decision(self, input: a.LocalAuthorityDecision) -> None:
         s, fx = self.state, self.fx
-        self.reminders.done("la_signoff")
+        self.reminders.answered("la_signoff", "The local authority's decision on the bid is in.")
         notes = {r.section: r.comment for r in input.returns}
         notes.update({k: input.comments for k in input.sections if k not in notes})
         if not input.approve and not notes:
@@ -171,14 +171,4 @@ class ClosingStages:
 def _owed(tasks: list[DueTask], to: str) -> list[dict[str, str]]:
     """What `to` owed when the bid closed: the e-mail activity cancels those tasks' calendar
     invitations (activities/calendar.py)."""
-    return [
-        {
-            "kind": t.kind,
-            "key": t.key,
-            "organisation_id": t.owed_by,
-            "summary": t.heading,
-            "due": t.due.isoformat(),
-        }
-        for t in tasks
-        if t.to == to
-    ]
+    return [cancellation(t) for t in tasks if t.to == to]

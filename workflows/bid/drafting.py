@@ -73,7 +73,7 @@ class DraftingStage:
             )
         )
         if all(sec.status != "unassigned" for sec in s.sections.values()):
-            self.reminders.done("assign_sections")
+            self.reminders.answered("assign_sections", "Every section has a writer.")
 
     def send_back(self, key: str, note: str) -> None:
         """A returned section goes back to its writer, with the comments and fresh reminders."""
@@ -94,7 +94,10 @@ class DraftingStage:
         s, fx = self.state, self.fx
         section = s.sections[input.section]
         section.status, section.version, section.body = "submitted", section.version + 1, input.body
-        self.reminders.done(f"section:{input.section}")
+        self.reminders.answered(
+            f"section:{input.section}",
+            f"You sent version {section.version} of '{input.section.replace('_', ' ')}'.",
+        )
         row = ContributionRow(
             bid_id=s.bid_id,
             section_key=input.section,
@@ -136,7 +139,9 @@ class DraftingStage:
         section = s.sections[input.section]
         section.status = "approved" if input.approve else "returned"
         section.comments = input.comments
-        self.reminders.done(f"review:{input.section}")
+        self.reminders.answered(
+            f"review:{input.section}", f"You {section.status} '{input.section.replace('_', ' ')}'."
+        )
         row = ReviewRow(
             bid_id=s.bid_id,
             section_key=input.section,

@@ -150,5 +150,7 @@ class PartnerStage:
     async def answer_invitation(self, input: a.InvitationAnswer) -> None:
         partner = self.state.partners[input.actor]
         partner.status = "accepted" if input.accept else "declined"
-        self.reminders.done(f"invitation:{input.actor}")
+        self.reminders.answered(
+            f"invitation:{input.actor}", f"You {partner.status} the invitation to this bid."
+        )
         self.fx.record(input.actor, f"invitation_{partner.status}", input.actor, note=input.note)

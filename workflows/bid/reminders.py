@@ -56,6 +56,24 @@ class Reminders:
             action_path=signed_in_path(link),
         )
 
+    def answered(self, task_id: str, what: str) -> None:
+        """The task is answered: no more reminders, and its owner gets a receipt (`what` they
+        did) that takes the task's invitation out of their calendar (METHOD:CANCEL, same
+        UID: activities/calendar.py). A task answered before it was on the schedule (or
+        again) sends nothing."""
+        task = self.state.schedule.get(task_id)
+        self.done(task_id)
+        if task is None:
+            return
+        receipt = self.fx.letter(
+            f"{task.id}:{task.round}:answered",
+            task.to,
+            "We have your answer",
+            f"{what} It is recorded on the bid, and the date is taken out of your calendar.",
+            calendar_cancel=[cancellation(task)],
+        )
+        self.fx.mail(f"{task.id}:{task.round}:answered", [receipt])
+
     def done(self, *task_ids: str) -> None:
         """The task is answered (or no longer owed): no more reminders."""
         for task_id in task_ids:
@@ -135,3 +153,14 @@ class Reminders:
             for task in overdue:
                 task.overdue = True
             await on_overdue(overdue)
+
+
+def cancellation(task: DueTask) -> dict[str, str]:
+    """What the e-mail activity needs to cancel a task's calendar invitation."""
+    return {
+        "kind": task.kind,
+        "key": task.key,
+        "organisation_id": task.owed_by,
+        "summary": task.heading,
+        "due": task.due.isoformat(),
+    }
