@@ -107,6 +107,12 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
         assert f"{two},Partner 2 Trust,31,100.00" in csv
         page = (await client.get(page_of)).text
         assert "£300.00" in page and "paid on 2027-01-20" in page
+        # What each partner is owed, on its own task page (no account).
+        for org, words in ((one, "paid on 2027-01-20"), (two, "owed to you by the lead")):
+            token = await token_of_kind(mailbox, f"{org}@example.org", "quarterly_return", secret)
+            mine = (await web.as_partner().get(f"/task/{token}")).text
+            assert "your share is <strong>£300.00</strong>" in mine and words in mine
+        client = web.as_lead(lead)  # one HTTP client: signed in again
 
         bad = {
             "csrf_token": CSRF,
