@@ -114,6 +114,11 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
             assert "your share is <strong>£300.00</strong>" in mine and words in mine
         client = web.as_lead(lead)  # one HTTP client: signed in again
 
+        targets = {"csrf_token": CSRF, "nonce": "t1", "organisation_id": two, "reason": "Agreed"}
+        targets["targets"] = "sessions run = 15\r\nyoung people supported = 40"
+        assert (await client.post(f"{page_of}/change_targets", data=targets)).status_code == 303
+        wanted = {"sessions run": 15, "young people supported": 40}
+        await until(handle, lambda s: s.parties[two].targets == wanted)
         bad = {
             "csrf_token": CSRF,
             "nonce": "p3",
