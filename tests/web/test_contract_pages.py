@@ -4,6 +4,7 @@ dashboard shows returns due and what is owed; no one else sees the contract."""
 
 from contextlib import suppress
 from datetime import timedelta
+from decimal import Decimal
 
 from temporalio.service import RPCError
 
@@ -142,6 +143,24 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
         }
         assert (await client.post(f"{page_of}/extend_task", data=more)).status_code == 303
         await until(handle, lambda s: not s.schedule[f"subcontract:{two}"].overdue)
+        # Partner 2 leaves with no replacement: partner 1 takes its share and outputs.
+        leaves = {"csrf_token": CSRF, "nonce": "l1", "leaving": two, "reason": "Closing down"}
+        leaves |= {
+            "replacement_organisation_id": "",
+            "replacement_name": "",
+            "replacement_email": "",
+        }
+        assert (
+            await web.as_lead(lead).post(f"{page_of}/replace_partner", data=leaves)
+        ).status_code == 303
+        state = await until(handle, lambda s: s.parties[two].status == "left" and s.version == 2)
+        assert state.parties[one].share == Decimal(60)
+        assert state.parties[one].targets == {"sessions run": 27, "young people supported": 70}
+        longer = {"csrf_token": CSRF, "nonce": "e1", "periods": "2", "reason": "Funder extended"}
+        assert (
+            await web.as_lead(lead).post(f"{page_of}/extend_term", data=longer)
+        ).status_code == 303
+        await until(handle, lambda s: s.term_periods == 6)
         assert (await web.as_lead(one).get(page_of)).status_code == 404  # a partner is not the lead
         assert (await web.as_partner().get(page_of)).status_code == 401
     finally:
