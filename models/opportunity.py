@@ -20,7 +20,6 @@ from models.limits import (
     Title,
 )
 
-
 # A stage's window, in whole days: long enough for a volunteer who reads e-mail weekly,
 # short enough that a bid cannot sit in one stage for a season.
 WindowDays = Annotated[int, Field(ge=1, le=90)]
