@@ -16,7 +16,15 @@ async def links_in_nav(client, start: str) -> list[str]:
 async def test_the_coordinators_navigation_reaches_every_coordinator_page(web: Web):
     coordinator = web.as_coordinator()
     links = await links_in_nav(coordinator, "/dashboard")
-    for page in ("/dashboard", "/opportunities", "/framework", "/directory", "/feeds"):
+    for page in (
+        "/dashboard",
+        "/opportunities",
+        "/framework",
+        "/directory",
+        "/feeds",
+        "/contracts",
+        "/events",
+    ):
         assert page in links
     for link in links:
         if link.startswith("/sign-out"):
@@ -25,10 +33,11 @@ async def test_the_coordinators_navigation_reaches_every_coordinator_page(web: W
         assert opened.status_code == 200, (link, opened.status_code)
 
 
-async def test_a_leads_navigation_reaches_its_bids_and_its_calendar(web: Web, sessions):
+async def test_a_leads_navigation_reaches_its_bids_contracts_and_calendar(web: Web, sessions):
     tag = uuid.uuid4().hex[:8]
     orgs = await add_members(sessions, tag, "Health", {"alpha": {"lead": True}})
     lead = web.as_lead(orgs["alpha"])
     links = await links_in_nav(lead, "/console")
-    assert "/console" in links and "/calendar" in links
-    assert (await lead.get("/calendar")).status_code == 200
+    assert {"/console", "/contracts", "/calendar"} <= set(links)
+    for link in ("/contracts", "/calendar"):
+        assert (await lead.get(link)).status_code == 200, link
