@@ -1,13 +1,16 @@
-"""`consortia up` as a newcomer runs it: the whole stack green, Ctrl-C stops it, data survives."""
+"""`consortia up` as a newcomer runs it: the whole stack green, the demo's consortium at work,
+Ctrl-C stops it, data survives."""
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from html import unescape
 from pathlib import Path
 
 import httpx
@@ -17,7 +20,9 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models.notice import NoticeInput
-from tests.helpers import free_port
+from settings import Settings
+from tests.helpers import free_port, wait_until
+from web.auth import Viewer, session_value
 from workflows.notice import NoticeWorkflow
 
 CONSORTIA = str(Path(sys.executable).parent / "consortia")
@@ -119,10 +124,40 @@ async def run_notice(temporal_port: int, workflow_id: str) -> Client:
     return client
 
 
+async def demo_at_work(up: Up) -> None:
+    """`--demo` shows a consortium at work at first sight: bids at different stages on the
+    coordinator's list (one overdue), and figures on the framework page that are not zero."""
+    played = [line for line in up.head if line.startswith("demo ")]
+    assert any("played to their stages" in line for line in played), played
+    settings = Settings()  # the same environment, so the same secret and coordinator
+    session = session_value(settings, Viewer(email=settings.coordinator_email, role="coordinator"))
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{up.web}", timeout=10) as http:
+        bearer = {"Authorization": f"Bearer {session}"}
+        listed: list[dict] = []
+
+        async def one_overdue() -> bool:  # Family Hubs' section falls due seconds after loading
+            listed[:] = (await http.get("/api/bids", headers=bearer)).json()
+            return any(task["overdue"] for bid in listed for task in bid["outstanding"])
+
+        await wait_until(one_overdue, within=60)
+        http.cookies.set("session", session)
+        framework = await http.get("/framework")
+    stages = {bid["stage"] for bid in listed}
+    assert len(listed) >= 4 and len(stages) >= 4, stages
+    assert {"notice", "drafting", "la_signoff", "awarded"} <= stages
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", framework.text)))
+    figures = re.search(r"(\d+) bids started · (\d+) submitted · (\d+) won · £([\d,]+) won", text)
+    assert figures is not None, text[:2000]
+    assert all(int(n.replace(",", "")) > 0 for n in figures.groups()), figures.group(0)
+
+
 async def test_up_serves_a_green_health_check_stops_on_ctrl_c_and_resumes(tmp_path):
     first = Up(tmp_path)
+    started = time.monotonic()
     try:
         health = await asyncio.to_thread(first.wait_healthy)
+        assert time.monotonic() - started < 120  # the demo's bids must not hold up `up` long
+        await demo_at_work(first)
         assert health == {
             "ok": True,
             "postgres": {"ok": True},
