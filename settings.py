@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     temporal_tls_key: Path | None = None
     temporal_api_key: SecretStr | None = None
     # Workflows a worker keeps in memory between tasks; one evicted is replayed when it next
-    # has work. Bounds the worker's memory however many bids are live (bench/RESULTS.md).
-    worker_cached_workflows: int = 1000
+    # has work. Bounds the worker's memory however many bids are live: about 0.8 MiB a cached
+    # bid, so 400 keep a worker under 512 MiB with 1,000 live bids (bench/RESULTS.md).
+    worker_cached_workflows: int = 400
     # Workflow tasks a worker takes at once. Python runs them one at a time: taking more than
     # it can finish in the 10 s a task is given lets them time out and pile up under a burst.
     worker_workflow_tasks: int = 10

@@ -11,7 +11,7 @@ import signal
 from datetime import timedelta
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import database
@@ -122,6 +122,12 @@ def build_worker(
         deployment_config=deployment_config(settings),  # None unless versioning is on
         max_cached_workflows=settings.worker_cached_workflows,
         max_concurrent_workflow_tasks=settings.worker_workflow_tasks,
+        # As many polls as tasks at once, half of them on the shared queue: a bid evicted from
+        # the cache (more live bids than WORKER_CACHED_WORKFLOWS) has its next task there, not
+        # on this worker's sticky queue, and the SDK's one poller in five there let 874 such
+        # tasks wait minutes in the 1,000-bid burst (bench/RESULTS.md).
+        workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(settings.worker_workflow_tasks),
+        nonsticky_to_sticky_poll_ratio=1.0,
         # An activity cancelled at shutdown may have done its work without recording it (an
         # e-mail the relay accepted, not yet marked sent): let those in hand finish.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
