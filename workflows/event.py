@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         RsvpInput,
     )
     from workflows import search_attributes as sa
+    from workflows import updates
     from workflows.bid.effects import Effects
     from workflows.bid.reminders import Reminders
     from workflows.bid.rules import Refused, when
@@ -58,12 +59,12 @@ class EventWorkflow:
             s.timetable.link_valid_after_due,
         )
         self._reminders = Reminders(cast(BidState, s), cast(Effects, self._fx))
-        for update in EVENT_UPDATES:
-            workflow.set_update_handler(
-                update.name,
-                self._handler(update, getattr(self, update.name)),
-                validator=self._validator(update),
-            )
+        updates.register(
+            EVENT_UPDATES,
+            updates.handlers_of([self], EVENT_UPDATES),
+            self._handler,
+            self._validator,
+        )
 
     @workflow.query
     def state(self) -> EventState:

@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from models.bid import BidInput, BidOutcome, BidState
     from models.bid_public import BidSummary
     from models.bid_updates import BID_UPDATES, BidUpdate
+    from workflows import updates
     from workflows.bid import rules
     from workflows.bid.agreement import AgreementStage
     from workflows.bid.closing import ClosingStages
@@ -30,8 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.bid.partners import PartnerStage
     from workflows.bid.reminders import Reminders
     from workflows.bid.view import bounded, summary
-
-Handler = Callable[[Any], Awaitable[None]]
+    from workflows.updates import Handler
 
 
 @workflow.defn
@@ -53,8 +53,7 @@ class BidWorkflow:
         self._agreement = AgreementStage(s, fx, reminders, escalations, self._leaving)
         self._closing = ClosingStages(s, fx, reminders, self._drafting)
         self._deadlines = DeadlineMoves(s, fx, reminders)
-        handlers: dict[str, Handler] = {}
-        for part in (
+        parts = (
             self._notice,
             self._lead,
             self._partners,
@@ -64,16 +63,10 @@ class BidWorkflow:
             self._closing,
             self._deadlines,
             escalations,
-        ):
-            handlers.update(
-                {u.name: getattr(part, u.name) for u in BID_UPDATES if hasattr(part, u.name)}
-            )
-        for update in BID_UPDATES:
-            workflow.set_update_handler(
-                update.name,
-                self._handler(update, handlers[update.name]),
-                validator=self._validator(update),
-            )
+        )
+        updates.register(
+            BID_UPDATES, updates.handlers_of(parts, BID_UPDATES), self._handler, self._validator
+        )
 
     @workflow.query
     def state(self) -> BidState:

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.contract import ContractInput, ContractOutcome, ContractState, pounds
     from models.contract_answers import ContractSummary
     from models.contract_updates import CONTRACT_UPDATES, ContractUpdate
+    from workflows import updates
     from workflows.bid.effects import Effects
     from workflows.bid.escalation import Escalations
     from workflows.bid.reminders import Reminders
@@ -32,8 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contract.variations import Variations
     from workflows.delivery_effects import DeliveryEffects
     from workflows.policies import STORE
-
-Handler = Callable[[Any], Awaitable[None]]
+    from workflows.updates import Handler
 
 
 @workflow.defn
@@ -64,16 +64,8 @@ class ContractWorkflow:
         self._closeout = CloseOut(s, fx)
         parts = (self._subcontracts, self._returns, self._payments, self._variations)
         handlers: dict[str, Handler] = {"extend_task": self._escalations.extend_task}
-        for part in parts:
-            handlers.update(
-                {u.name: getattr(part, u.name) for u in CONTRACT_UPDATES if hasattr(part, u.name)}
-            )
-        for update in CONTRACT_UPDATES:
-            workflow.set_update_handler(
-                update.name,
-                self._handler(update, handlers[update.name]),
-                validator=self._validator(update),
-            )
+        handlers |= updates.handlers_of(parts, CONTRACT_UPDATES)
+        updates.register(CONTRACT_UPDATES, handlers, self._handler, self._validator)
 
     @workflow.query
     def state(self) -> ContractState:
