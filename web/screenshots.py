@@ -5,7 +5,8 @@ an SMTP server, a worker, the web app), loads the demo members, drives the Impro
 bid into drafting with one section returned, and photographs in headless Chromium: a
 partner's task page (on a phone), the lead's console and the coordinator's dashboard, plus
 the framework page; with the demo's other bids played to their stages (deploy/demo_bids.py),
-and the forms on a phone: registering an opportunity, signing in on the way to an action.
+and the forms on a phone: registering an opportunity, signing in on the way to an action,
+applying to join; the directory and its map, and the contracts the awarded bid started.
 Writes docs/screenshots/*.png by default.
 """
 
@@ -130,6 +131,10 @@ async def _shoot(settings: Settings, bid, out: Path) -> None:
                 {"width": 1200, "height": 800},
             ),
             ("sign_in", None, f"/sign-in?next=/console/bids/{bid.bid_id}%23invite", PHONE),
+            ("join", None, "/join", PHONE),
+            ("directory", coordinator, "/directory", {"width": 1200, "height": 800}),
+            ("directory_map", coordinator, "/directory/map", {"width": 1200, "height": 800}),
+            ("contracts", coordinator, "/contracts", {"width": 1200, "height": 700}),
         ]
         for name, viewer, path, viewport in shots:
             context = await browser.new_context(viewport=viewport)
