@@ -295,8 +295,10 @@ def build_message(
 
 
 def _text(content: str, subtype: str) -> MIMEText:
-    """ASCII as it is (7bit), anything else in UTF-8 (base64)."""
-    return MIMEText(content, subtype, "us-ascii" if content.isascii() else "utf-8")
+    """ASCII in short lines as it is (7bit); anything else in UTF-8 (base64, in lines of 76),
+    since SMTP refuses a line over 998 characters (a list of fifty members' names is one)."""
+    plain = content.isascii() and all(len(line) <= 900 for line in content.splitlines())
+    return MIMEText(content, subtype, "us-ascii" if plain else "utf-8")
 
 
 def _address_problem(address: str) -> str | None:

@@ -236,3 +236,21 @@ async def test_a_resend_after_the_database_was_lost_shows_both_attempts(settings
     assert row.attempted_at >= first.attempted_at
     # The documented window: the relay got it twice, under one Message-ID a receiver can spot.
     assert [m["Message-ID"] for m in relay.to(to)] == [message_id_for(message.key)] * 2
+
+
+async def test_a_letter_with_a_very_long_line_reaches_the_relay(settings, sessions, mailbox):
+    """SMTP refuses a line over 998 characters: fifty members' names in one paragraph must
+    still go (encoded in short lines) and read back whole."""
+    names = ", ".join(f"Member organisation number {n:03d}" for n in range(60))
+    assert len(names) > 998
+    to = f"long-{uuid.uuid4()}@example.org"
+    message = SendEmailInput(
+        key=f"bid-long:{to}",
+        kind="notice",
+        to=to,
+        context={"subject": "Who offered", "body": names, "action_url": None, "action_label": None},
+    )
+    email = EmailActivities(sessions, Mailer(settings), settings)
+    assert not (await email.send_email(message)).already_sent
+    [received] = mailbox.to(to)
+    assert names in received.get_body(("plain",)).get_content()
