@@ -20,17 +20,18 @@ from web.csrf import COOKIE as CSRF_COOKIE
 SIGN_IN_URL = re.compile(r"https?://\S+/sign-in/\S+")
 
 
+def sign_in_links(mailbox, address: str) -> list[str]:
+    """Every sign-in link `address` has received (its other e-mails have none)."""
+    found = []
+    for message in mailbox.to(address):
+        found += SIGN_IN_URL.findall(message.get_body(("plain",)).get_content())
+    return found
+
+
 async def sign_in_link(mailbox, address: str, count: int = 1) -> str:
     """The path of the newest sign-in link `address` received, once it has `count` of them."""
-
-    def links() -> list[str]:
-        found = []
-        for message in mailbox.to(address):
-            found += SIGN_IN_URL.findall(message.get_body(("plain",)).get_content())
-        return found
-
-    await wait_until(lambda: len(links()) >= count)
-    return urlsplit(links()[-1]).path
+    await wait_until(lambda: len(sign_in_links(mailbox, address)) >= count)
+    return urlsplit(sign_in_links(mailbox, address)[-1]).path
 
 
 def own_coordinator(settings: Settings) -> Settings:
