@@ -92,22 +92,28 @@ class EmailActivities:
         refused = await self._enqueue([input])
         if refused:
             raise data_error(f"The letter was not sent: {refused[input.key]}", ["to"])
-        [result] = await self._deliver([input.key])
-        return result
+        sent, refused = await self._deliver([input.key])
+        if refused:
+            raise data_error(f"The letter was not sent: {refused[input.key]}", ["to"])
+        return sent[0]
 
     @activity.defn
     async def send_emails(self, input: SendEmailsInput) -> SendEmailsResult:
         """Several messages of one mailing, each at most once per key; safe to retry. One
         activity, one insert and one database connection for them all: a group mailing costs
         the Temporal server, the worker and PostgreSQL a fraction of one activity per message.
-        Each message is still counted, sent and marked on its own. The first SMTP failure
-        stops the batch; a retry skips what was sent. A letter whose address is refused does
-        not stop the others: they are sent, then the refusal is raised. `audits`, the audit
-        rows of the workflow task that sent the letters, are written with the letters."""
+        Each message is still counted, sent and marked on its own. The first outage (a 4xx
+        answer, a lost connection) stops the batch; a retry skips what was sent. A letter
+        whose address is refused, here or for good by the relay (a 5xx answer), does not stop
+        the others: they are sent, then the refusal is raised as a data error, for the
+        coordinator. `audits`, the audit rows of the workflow task that sent the letters, are
+        written with the letters."""
         refused = await self._enqueue(input.messages, input.audits)
         keys = [message.key for message in input.messages if message.key not in refused]
         result = SendEmailsResult()
-        for sent in await self._deliver(keys) if keys else []:
+        delivered, refused_now = await self._deliver(keys) if keys else ([], {})
+        refused |= refused_now
+        for sent in delivered:
             result.already_sent += sent.already_sent
             result.sent += not sent.already_sent
         if refused:
@@ -116,7 +122,7 @@ class EmailActivities:
             raise data_error(f"{count} letters were not sent: {reasons}", ["to"])
         return result
 
-    async def _deliver(self, keys: list[str]) -> list[SendEmailResult]:
+    async def _deliver(self, keys: list[str]) -> tuple[list[SendEmailResult], dict[str, str]]:
         """Send the outbox rows `keys` that were not sent already, each marked sent as soon
         as the relay takes it. An advisory lock per key, held by this connection while it
         sends, keeps a second, overlapping attempt waiting until this one is done (it then
@@ -139,7 +145,13 @@ class EmailActivities:
                     ).where(OutboxMessage.key.in_(keys))
                 )
                 rows = {row.key: row for row in found}
-                return [await self._send_one(db, rows[key]) for key in keys]
+                results, refused = [], {}
+                for key in keys:
+                    try:
+                        results.append(await self._send_one(db, rows[key]))
+                    except Refused as refusal:  # this letter only: the others still go
+                        refused[key] = refusal.reason
+                return results, refused
             finally:
                 await _unlock(db)
 
@@ -163,6 +175,8 @@ class EmailActivities:
         except (aiosmtplib.SMTPException, OSError, SQLAlchemyError) as error:
             # The relay failed, or the database did between the send and "sent".
             await self._record_failure(row.key, error)
+            if refused_for_good(error):
+                raise Refused(f"the relay refused it for good: {describe(error)[:300]}") from error
             raise
         return SendEmailResult(message_id=row.message_id, already_sent=False)
 
@@ -299,6 +313,25 @@ def _text(content: str, subtype: str) -> MIMEText:
     since SMTP refuses a line over 998 characters (a list of fifty members' names is one)."""
     plain = content.isascii() and all(len(line) <= 900 for line in content.splitlines())
     return MIMEText(content, subtype, "us-ascii" if plain else "utf-8")
+
+
+class Refused(Exception):
+    """The relay refused one letter for good (a 5xx answer to its recipient or its content)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def refused_for_good(error: BaseException) -> bool:
+    """A 5xx answer about this letter (its address, its content) is final: trying again sends
+    the same letter to the same answer. A refused sender or login is the relay's settings, and
+    a 4xx answer passes: those are retried until someone mends them."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return all(r.code >= 500 for r in error.recipients)
+    if isinstance(error, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError):
+        return error.code >= 500
+    return False
 
 
 def _address_problem(address: str) -> str | None:

@@ -254,3 +254,49 @@ async def test_a_letter_with_a_very_long_line_reaches_the_relay(settings, sessio
     assert not (await email.send_email(message)).already_sent
     [received] = mailbox.to(to)
     assert names in received.get_body(("plain",)).get_content()
+
+
+class RefusesOneAddress(Mailbox):
+    """A relay that answers 550 for one recipient, as for a mailbox that does not exist."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address == self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+async def test_a_letter_the_relay_refuses_for_good_is_not_retried_and_the_rest_go(
+    settings, sessions
+):
+    run = uuid.uuid4().hex[:8]
+    gone = f"gone-{run}@example.org"
+    relay = RefusesOneAddress(gone)
+    controller = Controller(relay, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        smtp = settings.model_copy(update={"smtp_port": controller.port})
+        email = EmailActivities(sessions, Mailer(smtp), smtp)
+        addresses = [f"a-{run}@example.org", gone, f"b-{run}@example.org"]
+        messages = [
+            SendEmailInput(
+                key=f"bid-{run}:news:{to}",
+                kind="notice",
+                to=to,
+                context={"subject": "News", "body": "B", "action_url": None, "action_label": None},
+            )
+            for to in addresses
+        ]
+        with pytest.raises(ApplicationError) as refused:
+            await email.send_emails(SendEmailsInput(messages=messages))
+    finally:
+        controller.stop()
+    assert refused.value.non_retryable  # a data error: a person hears, nothing loops
+    assert "1 of 3 letters were not sent" in str(refused.value) and gone in str(refused.value)
+    assert [len(relay.to(to)) for to in addresses] == [1, 0, 1]
+    row = await outbox_row(sessions, f"bid-{run}:news:{gone}")
+    assert row.status == "pending" and "550" in row.last_error
