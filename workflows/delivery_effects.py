@@ -1,17 +1,17 @@
-"""What a contract or an event does to the world: records, e-mail, background work. It offers
-the bid's `Effects` interface that the bid's `Reminders` and `Escalations` use (`record`,
-`save`, `letter`, `link`, `mail`), so those are reused as they are, held by composition.
+"""What a contract or an event does to the world: records, e-mail, background work. It has
+what the bid's `Reminders` (`reminders.Letters`) and overdue tasks (`escalation.Recording`)
+need (`record`, `save`, `letter`, `link`, `mail`), so those are reused as they are, held by
+composition; records, letters and background work are made by the same code as the bid's
+(`workflows.bid.effects`: `Records`, `letter`, `Background`).
 
 Records are keyed by their cause for good: an Update's id, or the workflow run (a contract
 continues as new each period, so a run's records never take an earlier run's keys).
 """
 
 import asyncio
-from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
-from types import SimpleNamespace
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -20,11 +20,11 @@ with workflow.unsafe.imports_passed_through():
     from activities.email import EmailActivities
     from activities.store import StoreActivities
     from models.audit import AuditRecord
-    from models.bid import BidInput, BidState, TimelineEvent
+    from models.bid import TimelineEvent
     from models.bid_tasks import Letter
     from models.email import SendEmailInput, SendEmailsInput
     from models.task import TaskKind, TaskLink
-    from workflows.bid.effects import Effects, _data_error
+    from workflows.bid.effects import Background, Records, _data_error, letter
     from workflows.policies import AUDIT, BID_EMAIL
 
 PER_ACTIVITY = 10  # letters one e-mail activity sends
@@ -52,45 +52,20 @@ class DeliveryEffects:
         self.subject_id, self.title, self.state = subject_id, title, state
         self._save, self._link_valid = save, link_valid
         self._unsaved: list[AuditRecord] = []
-        self._counts: dict[str, Counter[str]] = {}
-        # The bid's own effects, for what a contract or an event does as a bid does (letters,
-        # background work): they read only the subject's id and its title.
-        shim = SimpleNamespace(bid_id=subject_id, notice=SimpleNamespace(title=title))
-        self._bid = Effects(cast(BidInput, None), cast(BidState, shim))
+        self._records = Records(subject_id, f"run-{workflow.info().run_id}")
+        self._background = Background()
 
     def record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None:
+        """Append to the (bounded) timeline; `save()` writes it to the audit log, whose order
+        carries on across runs (`audit_seq`)."""
         s = self.state
-        update = workflow.current_update_info()
-        cause = f"u-{update.id}" if update else f"run-{workflow.info().run_id}"
-        base = f"{self.subject_id}:{cause}:{action}:{org or ''}"
-        counts = self._counts.setdefault(cause, Counter())
-        counts[base] += 1
-        key = f"{base}:{counts[base]}"
-        event = TimelineEvent(
-            at=workflow.now(),
-            actor=actor,
-            action=action,
-            organisation_id=org,
-            detail=detail,
-            key=key,
-        )
+        event = self._records.event(actor, action, org, detail)
         s.timeline = [*s.timeline[-(TIMELINE_KEPT - 1) :], event]
         s.audit_seq += 1
-        self._unsaved.append(
-            AuditRecord(
-                key=key,
-                seq=s.audit_seq,
-                at=event.at,
-                actor=actor,
-                action=action,
-                bid_id=self.subject_id,
-                organisation_id=org,
-                detail=detail,
-            )
-        )
+        self._unsaved.append(self._records.audit(event, s.audit_seq))
 
     def forget(self, update_id: str) -> None:
-        self._counts.pop(f"u-{update_id}", None)
+        self._records.forget(update_id)
 
     async def save(self) -> None:
         """The read model now (a local activity: a page shows an answer when its Update
@@ -142,7 +117,9 @@ class DeliveryEffects:
         **extra: Any,
     ) -> Letter:
         """One e-mail, as the bid writes it (keyed by `step` and `to`, exactly once)."""
-        return self._bid.letter(step, to, heading, body, kind, task, due, **extra)
+        return letter(
+            self.subject_id, self.title, step, to, heading, body, kind, task, due, **extra
+        )
 
     def mail(self, step: str, letters: list[Letter], tell: bool = True) -> None:
         """Send a few letters in the background; one refused on its data is a problem the
@@ -177,11 +154,11 @@ class DeliveryEffects:
 
     def later(self, work: Coroutine[Any, Any, Any]) -> None:
         """Background work (audit rows, e-mail), kept as the bid keeps its own."""
-        self._bid.later(work)
+        self._background.later(work)
 
     async def settle(self) -> None:
         """Wait for the work set off (surfacing its failures) before the run ends."""
-        await self._bid.settle()
+        await self._background.settle()
 
     async def sleep_until(self, moment: datetime) -> None:
         now = workflow.now()

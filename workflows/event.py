@@ -7,14 +7,14 @@ schedule, one timer) over `DeliveryEffects`, as the contract does."""
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.directory import DirectoryActivities
     from activities.events import EventActivities
-    from models.bid import COORDINATOR, BidState
+    from models.bid import COORDINATOR
     from models.bid_answers import Answer
     from models.bid_schedule import DueTask
     from models.directory import MatchInput
@@ -36,7 +36,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search_attributes as sa
     from workflows import updates
-    from workflows.bid.effects import Effects
     from workflows.bid.reminders import Reminders
     from workflows.bid.rules import Refused, when
     from workflows.delivery_effects import DeliveryEffects
@@ -58,7 +57,7 @@ class EventWorkflow:
             lambda: STORE.run_local(EventActivities.save_event, self._view()),
             s.timetable.link_valid_after_due,
         )
-        self._reminders = Reminders(cast(BidState, s), cast(Effects, self._fx))
+        self._reminders = Reminders(s, self._fx)
         updates.register(
             EVENT_UPDATES,
             updates.handlers_of([self], EVENT_UPDATES),

@@ -43,8 +43,8 @@ class Effects:
         self.closing: BidClosed | None = None  # set by cancel; raised out of the next wait
         self.wakeup = False  # a deadline moved: waits look at their clocks again
         self._unsaved: list[AuditRecord] = []
-        self._counts: dict[str, Counter[str]] = {}  # by cause: an Update's id, or "run"
-        self._background: list[asyncio.Task[Any]] = []
+        self._records = Records(state.bid_id, "run")  # a bid runs once: no run id in its keys
+        self._background = Background()
         # What goes out once this workflow task's writes are done (see `_dispatch`).
         self._saving = 0
         self._unaudited: list[AuditRecord] = []
@@ -55,38 +55,13 @@ class Effects:
 
     def record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None:
         """Append to the timeline; `save()` writes it to the audit log and the read model."""
-        s = self.state
-        update = workflow.current_update_info()
-        cause = f"u-{update.id}" if update else "run"
-        counts = self._counts.setdefault(cause, Counter())
-        base = f"{s.bid_id}:{cause}:{action}:{org or ''}"
-        counts[base] += 1
-        key = f"{base}:{counts[base]}"
-        event = TimelineEvent(
-            at=workflow.now(),
-            actor=actor,
-            action=action,
-            organisation_id=org,
-            detail=detail,
-            key=key,
-        )
-        s.timeline.append(event)
-        self._unsaved.append(
-            AuditRecord(
-                key=key,
-                seq=len(s.timeline),
-                at=event.at,
-                actor=actor,
-                action=action,
-                bid_id=s.bid_id,
-                organisation_id=org,
-                detail=detail,
-            )
-        )
+        event = self._records.event(actor, action, org, detail)
+        self.state.timeline.append(event)
+        self._unsaved.append(self._records.audit(event, len(self.state.timeline)))
 
     def forget(self, update_id: str) -> None:
         """An Update's handler is done: its records are keyed for good."""
-        self._counts.pop(f"u-{update_id}", None)
+        self._records.forget(update_id)
 
     async def save(self) -> None:
         """Write the read model now (a local activity: the dashboard shows an answer when its
@@ -174,16 +149,8 @@ class Effects:
         **extra: Any,
     ) -> Letter:
         """One e-mail; `step` names why it is sent, and with `to` makes it exactly-once."""
-        context = {
-            "title": self.state.notice.title,
-            "heading": heading,
-            "body": body,
-            "due": when(due) if due else "",
-            **extra,
-        }
-        return Letter(
-            key=f"{self.state.bid_id}:{step}:{to}", to=to, kind=kind, context=context, task=task
-        )
+        s = self.state
+        return letter(s.bid_id, s.notice.title, step, to, heading, body, kind, task, due, **extra)
 
     def mail(self, step: str, letters: list[Letter]) -> None:
         """Send a group of letters: a few by activities of the bid's own, many through a
@@ -247,18 +214,11 @@ class Effects:
             )
 
     def later(self, work: Coroutine[Any, Any, Any]) -> None:
-        # Work done and well is let go (a bid of months starts thousands of these); a failure
-        # is kept for `settle` to raise.
-        self._background = [
-            t for t in self._background if not t.done() or t.cancelled() or t.exception()
-        ]
-        self._background.append(asyncio.create_task(work))
+        self._background.later(work)
 
     async def settle(self) -> None:
         """Wait for the work answers set off (and surface its failures) before the bid ends."""
-        while self._background:
-            pending, self._background = self._background, []
-            await asyncio.gather(*pending)
+        await self._background.settle()
 
     # --- waiting on people and deadlines ------------------------------------------------
 
@@ -337,3 +297,94 @@ def _data_error(error: BaseException) -> ApplicationError | None:
             return cause if cause.non_retryable else None
         cause = cause.cause
     return None
+
+
+# --- shared with a contract's and an event's effects (workflows/delivery_effects.py) ---------
+
+
+class Records:
+    """Timeline events and their audit rows, each keyed by what caused it for good: an
+    Update's id, else `run` (what a workflow run does of itself), and a count of the same
+    action (and organisation) by that cause. A workflow task that runs twice writes the
+    same keys, never new ones."""
+
+    def __init__(self, subject_id: str, run: str) -> None:
+        self.subject_id, self.run = subject_id, run
+        self._counts: dict[str, Counter[str]] = {}  # by cause: an Update's id, or the run
+
+    def event(
+        self, actor: str, action: str, org: str | None, detail: dict[str, Any]
+    ) -> TimelineEvent:
+        update = workflow.current_update_info()
+        cause = f"u-{update.id}" if update else self.run
+        counts = self._counts.setdefault(cause, Counter())
+        base = f"{self.subject_id}:{cause}:{action}:{org or ''}"
+        counts[base] += 1
+        return TimelineEvent(
+            at=workflow.now(),
+            actor=actor,
+            action=action,
+            organisation_id=org,
+            detail=detail,
+            key=f"{base}:{counts[base]}",
+        )
+
+    def audit(self, event: TimelineEvent, seq: int) -> AuditRecord:
+        """The audit row of `event`, `seq`th in the subject's audit log."""
+        return AuditRecord(
+            key=event.key,
+            seq=seq,
+            at=event.at,
+            actor=event.actor,
+            action=event.action,
+            bid_id=self.subject_id,
+            organisation_id=event.organisation_id,
+            detail=event.detail,
+        )
+
+    def forget(self, update_id: str) -> None:
+        """An Update's handler is done: its records are keyed for good."""
+        self._counts.pop(f"u-{update_id}", None)
+
+
+def letter(
+    subject_id: str,
+    title: str,
+    step: str,
+    to: str,
+    heading: str,
+    body: str,
+    kind: str = "bid_news",
+    task: TaskLink | None = None,
+    due: datetime | None = None,
+    **extra: Any,
+) -> Letter:
+    """One e-mail about `subject_id` (a bid, a contract, an event) called `title`; `step`
+    names why it is sent, and with `to` makes it exactly-once."""
+    context = {
+        "title": title,
+        "heading": heading,
+        "body": body,
+        "due": when(due) if due else "",
+        **extra,
+    }
+    return Letter(key=f"{subject_id}:{step}:{to}", to=to, kind=kind, context=context, task=task)
+
+
+class Background:
+    """Work set off to run beside the workflow (audit rows, e-mail)."""
+
+    def __init__(self) -> None:
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    def later(self, work: Coroutine[Any, Any, Any]) -> None:
+        # Work done and well is let go (a bid of months starts thousands of these); a failure
+        # is kept for `settle` to raise.
+        self._tasks = [t for t in self._tasks if not t.done() or t.cancelled() or t.exception()]
+        self._tasks.append(asyncio.create_task(work))
+
+    async def settle(self) -> None:
+        """Wait for the work set off (and surface its failures)."""
+        while self._tasks:
+            pending, self._tasks = self._tasks, []
+            await asyncio.gather(*pending)

@@ -5,9 +5,13 @@ agreement unsigned) waits for the coordinator's `resolve_escalation`; a task pas
 date (an invitation, a section, a signature, a sign-off) goes to the lead, or to the
 coordinator where the lead or the local authority owes it, who may `extend_task`, drop the
 partner (`remove_partner`) or reassign the section (`assign_sections`).
+
+Overdue tasks (`OverdueTasks`) are shared with the contract: what they read of a state is
+`Parties`, what they do through the effects is `Recording`. A stuck stage is the bid's own.
 """
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from temporalio import workflow
 
@@ -17,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.bid import COORDINATOR, BidState, Escalation
     from models.bid_schedule import DueTask
     from workflows.bid.effects import BidClosed, Effects
-    from workflows.bid.reminders import Reminders
+    from workflows.bid.reminders import Letters, Reminders, Scheduled
     from workflows.bid.rules import when
 
 # The deadline an escalation's "extend" moves, by the stage that escalated, and the kind of
@@ -47,9 +51,33 @@ OPTION_WORDS = {
 }
 
 
+class Parties(Protocol):
+    """What overdue tasks read of a bid's or a contract's state: who hears of them."""
+
+    @property
+    def coordinator_email(self) -> str: ...
+
+    def lead_email(self) -> str: ...
+
+    def name_of(self, organisation_id: str) -> str: ...
+
+
+class Recording(Letters, Protocol):
+    """What overdue tasks do through the effects: record and save, and mail as the
+    reminders do."""
+
+    def record(self, actor: str, action: str, org: str | None = None, **detail: Any) -> None: ...
+
+    async def save(self) -> None: ...
+
+
 class Escalations:
-    def __init__(self, state: BidState, fx: Effects, reminders: Reminders) -> None:
+    """A bid's escalations: a stuck stage (`stuck`, `resolve_escalation`), and its overdue
+    tasks (`OverdueTasks`, held)."""
+
+    def __init__(self, state: BidState, fx: Effects, reminders: Reminders[BidState]) -> None:
         self.state, self.fx, self.reminders = state, fx, reminders
+        self.tasks = OverdueTasks(state, fx, reminders)
 
     async def stuck(
         self, stage: str, reason: str, options: list, resolved: Callable[[], bool] = lambda: False
@@ -102,6 +130,43 @@ class Escalations:
         return action
 
     async def overdue(self, tasks: list[DueTask]) -> None:
+        await self.tasks.overdue(tasks)
+
+    # --- Updates --------------------------------------------------------------------------
+
+    async def resolve_escalation(self, input: a.EscalationDecision) -> None:
+        s = self.state
+        assert s.escalation is not None
+        if input.action == "extend":
+            assert input.until is not None
+            setattr(s.deadlines, EXTENDS[s.escalation.stage], input.until)
+            kind = EXTENDS_TASKS.get(s.escalation.stage)
+            for task in [t for t in s.schedule.values() if t.kind == kind]:
+                self.reminders.extend(task.id, input.until)
+        if input.action == "abandon":
+            s.closed_reason = input.reason or s.escalation.reason
+        s.escalation.resolution = input.action
+        self.fx.wakeup = True
+        until = input.until.isoformat() if input.until else None
+        self.fx.record(input.actor, f"escalation_{input.action}", reason=input.reason, until=until)
+
+    async def extend_task(self, input: a.TaskExtension) -> None:
+        """More time for a task; a section's own due date moves with it."""
+        s = self.state
+        task = s.schedule[input.task]
+        if task.kind == "section" and task.key in s.sections:
+            s.sections[task.key].due = input.until
+        await self.tasks.extend_task(input)
+
+
+class OverdueTasks:
+    """A task past its due date goes to the lead, or to the coordinator where the lead owes
+    it, with the choices open to them (`DueTask.options`); `extend_task` gives more time."""
+
+    def __init__(self, state: Parties, fx: Recording, reminders: Reminders[Scheduled]) -> None:
+        self.state, self.fx, self.reminders = state, fx, reminders
+
+    async def overdue(self, tasks: list[DueTask]) -> None:
         """Tasks past due: each recorded, and one letter to each person who can act."""
         s, fx = self.state, self.fx
         for task in tasks:
@@ -137,29 +202,10 @@ class Escalations:
             )
             fx.mail(step, [letter])
 
-    # --- Updates --------------------------------------------------------------------------
-
-    async def resolve_escalation(self, input: a.EscalationDecision) -> None:
-        s = self.state
-        assert s.escalation is not None
-        if input.action == "extend":
-            assert input.until is not None
-            setattr(s.deadlines, EXTENDS[s.escalation.stage], input.until)
-            kind = EXTENDS_TASKS.get(s.escalation.stage)
-            for task in [t for t in s.schedule.values() if t.kind == kind]:
-                self.reminders.extend(task.id, input.until)
-        if input.action == "abandon":
-            s.closed_reason = input.reason or s.escalation.reason
-        s.escalation.resolution = input.action
-        self.fx.wakeup = True
-        until = input.until.isoformat() if input.until else None
-        self.fx.record(input.actor, f"escalation_{input.action}", reason=input.reason, until=until)
+    # --- its Update ---------------------------------------------------------------------
 
     async def extend_task(self, input: a.TaskExtension) -> None:
         task = self.reminders.extend(input.task, input.until)
-        s = self.state
-        if task.kind == "section" and task.key in s.sections:
-            s.sections[task.key].due = input.until
         self.fx.record(
             input.actor, "task_extended", _org(task.owed_by), task=task.id, until=when(input.until)
         )
@@ -187,7 +233,7 @@ def _update_id() -> str:
     return info.id if info else "run"
 
 
-def _who(state: BidState, owed_by: str) -> str:
+def _who(state: Parties, owed_by: str) -> str:
     return "The local authority" if owed_by == "local-authority" else state.name_of(owed_by)
 
 

@@ -4,10 +4,15 @@ then every `remind_every`, and escalated (`Escalations.overdue`) when its due da
 
 The schedule moves as a whole when the funder's deadline moves; an answer takes its task off.
 Compared with a child workflow per task, an answer is one workflow task on the bid.
+
+A contract and an event keep their schedules with the same class: what it reads of a state
+is `Scheduled`, what it does through the effects is `Letters` (the bid's `Effects` and
+`DeliveryEffects` both have it).
 """
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any, Generic, Protocol, TypeVar
 
 from temporalio import workflow
 
@@ -16,13 +21,60 @@ with workflow.unsafe.imports_passed_through():
     from models.bid import BidState, shifted
     from models.bid_schedule import DueTask
     from models.bid_tasks import Letter
-    from workflows.bid.effects import Effects
+    from models.task import TaskKind, TaskLink
 
 OnOverdue = Callable[[list[DueTask]], Awaitable[None]]
 
 
-class Reminders:
-    def __init__(self, state: BidState, fx: Effects) -> None:
+class Spacing(Protocol):
+    """When a task is reminded: a bid's, a contract's or an event's timetable."""
+
+    @property
+    def remind_before(self) -> timedelta: ...
+
+    @property
+    def remind_every(self) -> timedelta: ...
+
+
+class Scheduled(Protocol):
+    """What the reminders read of a bid's, a contract's or an event's state."""
+
+    @property
+    def schedule(self) -> dict[str, DueTask]: ...
+
+    @property
+    def timetable(self) -> Spacing: ...
+
+
+class Letters(Protocol):
+    """What the reminders do through the effects: a task's link and letter, and mail."""
+
+    def link(
+        self, kind: TaskKind, org: str, key: str = "", due: datetime | None = None
+    ) -> TaskLink: ...
+
+    def letter(
+        self,
+        step: str,
+        to: str,
+        heading: str,
+        body: str,
+        kind: str = "bid_news",
+        task: TaskLink | None = None,
+        due: datetime | None = None,
+        **extra: Any,
+    ) -> Letter: ...
+
+    def mail(self, step: str, letters: list[Letter]) -> None: ...
+
+
+# The state the reminders keep the schedule of (they never replace it, so reminders over a
+# contract's state are reminders over a `Scheduled` state).
+S = TypeVar("S", bound=Scheduled, covariant=True)
+
+
+class Reminders(Generic[S]):
+    def __init__(self, state: S, fx: Letters) -> None:
         self.state, self.fx = state, fx
         self._armed_for: datetime | None = None  # when the timer now waiting fires
         self._rearm = False
@@ -91,8 +143,8 @@ class Reminders:
         self._changed()
         return task
 
-    def shift(self, delta: timedelta) -> None:
-        """The funder moved the deadline: every task still owed moves with it."""
+    def shift(self: "Reminders[BidState]", delta: timedelta) -> None:
+        """The funder moved the deadline: every task still owed moves with it (a bid's)."""
         now, deadline = workflow.now(), self.state.deadlines.submission
         for task in self.state.schedule.values():
             if task.due > now:

@@ -3,7 +3,7 @@ returns.py (the reporting calendar, partners' returns, the lead's review, the co
 return), payments.py (the funder's payments split after the top-slice), variations.py (a
 partner replaced, the term extended, targets changed), closeout.py (the final report);
 rules.py (who may answer what); workflow.py holds them, with the bid's `Reminders` and
-`Escalations` (one schedule of due times, one timer) over `workflows/delivery_effects.py`."""
+`OverdueTasks` (one schedule of due times, one timer) over `workflows/delivery_effects.py`."""
 
 from workflows.contract.workflow import ContractWorkflow
 

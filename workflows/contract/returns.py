@@ -30,7 +30,9 @@ RESUBMIT_WINDOW = timedelta(days=7)  # a return sent back, or asked of a newcome
 
 
 class Returns:
-    def __init__(self, state: ContractState, fx: DeliveryEffects, reminders: Reminders) -> None:
+    def __init__(
+        self, state: ContractState, fx: DeliveryEffects, reminders: Reminders[ContractState]
+    ) -> None:
         self.state, self.fx, self.reminders = state, fx, reminders
 
     async def report(self) -> None:

@@ -19,7 +19,9 @@ with workflow.unsafe.imports_passed_through():
 
 
 class Subcontracts:
-    def __init__(self, state: ContractState, fx: DeliveryEffects, reminders: Reminders) -> None:
+    def __init__(
+        self, state: ContractState, fx: DeliveryEffects, reminders: Reminders[ContractState]
+    ) -> None:
         self.state, self.fx, self.reminders = state, fx, reminders
 
     async def issue(self) -> None:

@@ -21,7 +21,7 @@ class Variations:
         self,
         state: ContractState,
         fx: DeliveryEffects,
-        reminders: Reminders,
+        reminders: Reminders[ContractState],
         subcontracts: Subcontracts,
         returns: Returns,
     ) -> None:

@@ -3,27 +3,25 @@ returns at a time, payments and variations whenever they come, then the final re
 
 Each period continues as new (the state carries over), so a history holds one period's
 events, however long the contract runs. The workflow holds its parts by composition: the
-bid's `Reminders` and `Escalations` (one schedule of due times, one timer; an overdue return
+bid's `Reminders` and `OverdueTasks` (one schedule of due times, one timer; an overdue return
 goes to the lead) over `DeliveryEffects`, and one object per part of the contract.
 """
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import ContractActivities
-    from models.bid import BidState
     from models.bid_answers import Answer
     from models.bid_schedule import DueTask
     from models.contract import ContractInput, ContractOutcome, ContractState, pounds
     from models.contract_answers import ContractSummary
     from models.contract_updates import CONTRACT_UPDATES, ContractUpdate
     from workflows import updates
-    from workflows.bid.effects import Effects
-    from workflows.bid.escalation import Escalations
+    from workflows.bid.escalation import OverdueTasks
     from workflows.bid.reminders import Reminders
     from workflows.contract import rules, search
     from workflows.contract.closeout import CloseOut
@@ -51,19 +49,18 @@ class ContractWorkflow:
             lambda: STORE.run_local(ContractActivities.save_contract, self._view()),
             s.timetable.link_valid_after_due,
         )
-        # The bid's reminders and escalations read only what a contract's state and effects
-        # also have (the schedule, the timetable's reminder spacing, names, the lead's and
-        # the coordinator's addresses; record, save, letter, link, mail).
-        bid_like, effects = cast(BidState, s), cast(Effects, fx)
-        self._reminders = Reminders(bid_like, effects)
-        self._escalations = Escalations(bid_like, effects, self._reminders)
+        # The bid's reminders and overdue tasks read only what a contract's state and
+        # effects also have (`reminders.Scheduled`, `escalation.Parties`; `reminders.Letters`,
+        # `escalation.Recording`): mypy checks it.
+        self._reminders = Reminders(s, fx)
+        self._overdue_tasks = OverdueTasks(s, fx, self._reminders)
         self._subcontracts = Subcontracts(s, fx, self._reminders)
         self._returns = Returns(s, fx, self._reminders)
         self._payments = Payments(s, fx)
         self._variations = Variations(s, fx, self._reminders, self._subcontracts, self._returns)
         self._closeout = CloseOut(s, fx)
         parts = (self._subcontracts, self._returns, self._payments, self._variations)
-        handlers: dict[str, Handler] = {"extend_task": self._escalations.extend_task}
+        handlers: dict[str, Handler] = {"extend_task": self._overdue_tasks.extend_task}
         handlers |= updates.handlers_of(parts, CONTRACT_UPDATES)
         updates.register(CONTRACT_UPDATES, handlers, self._handler, self._validator)
 
@@ -106,7 +103,7 @@ class ContractWorkflow:
 
     async def _overdue(self, tasks: list[DueTask]) -> None:
         self._returns.mark_late(tasks)
-        await self._escalations.overdue(tasks)
+        await self._overdue_tasks.overdue(tasks)
 
     def _view(self) -> ContractState:
         s = self._state
