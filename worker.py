@@ -11,7 +11,12 @@ import signal
 from datetime import timedelta
 
 from temporalio.client import Client
-from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
+from temporalio.worker import (
+    PollerBehaviorSimpleMaximum,
+    UnsandboxedWorkflowRunner,
+    Worker,
+    WorkflowRunner,
+)
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import database
@@ -87,11 +92,13 @@ def _delivery(sessions: database.async_sessionmaker) -> list:
     return [contracts.save_contract, contracts.generate_document, events.save_event]
 
 
-def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:
+def workflow_runner(settings: Settings) -> WorkflowRunner:
     """Temporal's sandbox; with `WORKER_SANDBOX=shared` (the default) the project's workflow
     modules are passed through it, loaded once per process instead of once per cached
-    workflow. The sandbox still refuses non-deterministic calls in its strict form, which the
-    test suite runs every workflow path under."""
+    workflow; with `off`, no sandbox. The sandbox still refuses non-deterministic calls in its
+    strict form, which the test suite runs every workflow path under."""
+    if settings.worker_sandbox == "off":
+        return UnsandboxedWorkflowRunner()
     restrictions = SandboxRestrictions.default
     if settings.worker_sandbox == "shared":
         restrictions = restrictions.with_passthrough_modules("workflows")

@@ -236,7 +236,7 @@ async def main() -> None:
         "--worker-cache", type=int, default=None, help="WORKER_CACHED_WORKFLOWS for the worker"
     )
     parser.add_argument(
-        "--sandbox", choices=["strict", "shared"], default=None, help="WORKER_SANDBOX"
+        "--sandbox", choices=["strict", "shared", "off"], default=None, help="WORKER_SANDBOX"
     )
     parser.add_argument(
         "--settle-limit",
