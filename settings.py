@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.bid_tasks import TaskQueue
 from models.feeds import FeedSourceConfig
 from models.ocds import DEFAULT_CPV_THEMES
 
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
     temporal_address: str | None = None
     temporal_namespace: str = "default"
     temporal_task_queue: str = "consortia"
+    # Bids' e-mail activities on a queue of their own, served by `WORKER_ROLE=mail` workers,
+    # so a burst of letters never holds up the bids' workflow tasks (bench/RESULTS.md). Unset:
+    # the bids' own queue. Applies to bids started after it is set.
+    mail_task_queue: TaskQueue | None = None
     temporal_ui_url: str | None = None
     # Temporal Cloud (or a cluster with mTLS): a client certificate and key (PEM files), or an
     # API key; either turns TLS on.
@@ -57,6 +62,10 @@ class Settings(BaseSettings):
     # the workflow (each payload it encodes or decodes, too) skips the sandbox's checks, about
     # half the cost of a replayed bid. Safe only for code the strict sandbox has run.
     worker_sandbox: Literal["strict", "shared", "off"] = "shared"
+    # What `python worker.py` serves. "all": the workflows and every activity, and, when
+    # MAIL_TASK_QUEUE is set, that queue too. "workflows": all but MAIL_TASK_QUEUE. "mail":
+    # only MAIL_TASK_QUEUE's e-mail activities (run it beside a "workflows" worker).
+    worker_role: Literal["all", "workflows", "mail"] = "all"
 
     # E-mail
     smtp_host: str | None = None

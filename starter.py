@@ -101,8 +101,13 @@ def bid_input(bid_id: str, notice: OpportunityNotice, coordinator_email: str) ->
     )
 
 
-async def start_bid(client: Client, input: BidInput, task_queue: str) -> WorkflowHandle:
-    """Start one bid; its search attributes are set from the first moment."""
+async def start_bid(
+    client: Client, input: BidInput, task_queue: str, mail_task_queue: str | None = None
+) -> WorkflowHandle:
+    """Start one bid; its search attributes are set from the first moment. Its e-mail goes to
+    `mail_task_queue` (settings.MAIL_TASK_QUEUE) when one is given."""
+    if mail_task_queue is not None:
+        input = input.model_copy(update={"mail_task_queue": mail_task_queue})
     n = input.notice
     return await client.start_workflow(
         BidWorkflow.run,
@@ -252,7 +257,11 @@ def start(
     input = bid_input(
         bid_id or f"bid-{notice.id}-{uuid.uuid4().hex[:6]}", notice, settings.coordinator_email
     )
-    _run(lambda client: start_bid(client, input, settings.temporal_task_queue))
+    _run(
+        lambda client: start_bid(
+            client, input, settings.temporal_task_queue, settings.mail_task_queue
+        )
+    )
     typer.echo(json.dumps({"bid_id": input.bid_id}) if as_json else f"started {input.bid_id}")
 
 

@@ -8,6 +8,7 @@ no new tasks and gives those in hand `WORKER_SHUTDOWN_GRACE_SECONDS` to finish.
 import asyncio
 import logging
 import signal
+from contextlib import AsyncExitStack
 from datetime import timedelta
 
 from temporalio.client import Client
@@ -34,7 +35,7 @@ from activities.store import StoreActivities
 from deploy import worker_health
 from deploy.schedules import ensure_schedules
 from deploy.versioning import deployment_config
-from settings import Settings
+from settings import SettingMissing, Settings
 from starter import connect
 from workflows.bid import BidWorkflow
 from workflows.contract import ContractWorkflow
@@ -141,6 +142,39 @@ def build_worker(
     )
 
 
+def build_mail_worker(
+    client: Client, settings: Settings, sessions: database.async_sessionmaker
+) -> Worker:
+    """The e-mail activities on `MAIL_TASK_QUEUE`: the bids' letters (and the audit rows that
+    travel with them). No workflows, so no cache: a process of its own keeps a burst of
+    letters off the CPU that the bids' workflow tasks need."""
+    if settings.mail_task_queue is None:
+        raise SettingMissing("WORKER_ROLE=mail needs MAIL_TASK_QUEUE: the queue it serves")
+    email = EmailActivities(sessions, Mailer(settings), settings)
+    return Worker(
+        client,
+        task_queue=settings.mail_task_queue,
+        activities=[email.send_emails, email.send_email],
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
+    )
+
+
+def workers_for(
+    client: Client,
+    settings: Settings,
+    sessions: database.async_sessionmaker,
+    store_sessions: database.async_sessionmaker | None = None,
+) -> list[Worker]:
+    """The workers `WORKER_ROLE` asks of this process (settings.py)."""
+    role, mail = settings.worker_role, settings.mail_task_queue
+    workers = []
+    if role in ("all", "workflows"):
+        workers.append(build_worker(client, settings, sessions, store_sessions=store_sessions))
+    if role == "mail" or (role == "all" and mail is not None):
+        workers.append(build_mail_worker(client, settings, sessions))
+    return workers
+
+
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = Settings()
@@ -148,8 +182,9 @@ async def main() -> None:
     engine = database.make_engine(settings)
     store_engine = database.make_engine(settings, pre_ping=False)
     client = await connect(settings)
-    await ensure_schedules(client, settings)  # the newsletter's, each feed's poller
-    worker = build_worker(
+    if settings.worker_role != "mail":
+        await ensure_schedules(client, settings)  # the newsletter's, each feed's poller
+    workers = workers_for(
         client,
         settings,
         database.make_sessions(engine),
@@ -159,8 +194,10 @@ async def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
     try:
-        async with worker:  # leaving the block finishes in-flight tasks, then stops
-            logging.info("polling task queue %r", settings.temporal_task_queue)
+        async with AsyncExitStack() as running:  # leaving it finishes the tasks in hand
+            for worker in workers:
+                await running.enter_async_context(worker)
+                logging.info("polling task queue %r", worker.task_queue)
             _beat = worker_health.beating(settings.worker_health_file)  # held while it runs
             await stop.wait()
             logging.info(

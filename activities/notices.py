@@ -69,7 +69,9 @@ class NoticeEffects:
         settings = self._settings
         bid_input = starter.bid_input(f"bid-{notice.id}", notice, settings.coordinator_email)
         try:
-            await starter.start_bid(self._client, bid_input, settings.temporal_task_queue)
+            await starter.start_bid(
+                self._client, bid_input, settings.temporal_task_queue, settings.mail_task_queue
+            )
         except WorkflowAlreadyStartedError:
             pass
         return bid_input.bid_id

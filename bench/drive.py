@@ -84,6 +84,7 @@ class Driver:
     # a worker with hundreds of bids the state queries; else by the bid's `state` query.
     read_model: async_sessionmaker[AsyncSession] | None = None
     read_model_poll: float = 0.25
+    mail_task_queue: str | None = None  # the bids' e-mail queue, if a mail worker serves one
     _stages: ReadModelWatch[tuple[str, str]] | None = None
 
     @property
@@ -114,6 +115,7 @@ class Driver:
                 coordinator_email="coordinator@example.org",
                 local_authority_email="la@example.org",
                 timetable=FAST,
+                mail_task_queue=self.mail_task_queue,
             ),
             id=bid_id,
             task_queue=self.task_queue,

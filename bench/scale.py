@@ -48,11 +48,20 @@ class PeakMemory(threading.Thread):
 
 
 def start_worker(
-    stack: Stack, queue: str, cache: int | None, sandbox: str | None = None
+    stack: Stack,
+    queue: str,
+    cache: int | None,
+    sandbox: str | None = None,
+    role: str | None = None,
+    mail_queue: str | None = None,
 ) -> subprocess.Popen:
     env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
     if sandbox is not None:
         env["WORKER_SANDBOX"] = sandbox
+    if role is not None:
+        env["WORKER_ROLE"] = role
+    if mail_queue is not None:
+        env["MAIL_TASK_QUEUE"] = mail_queue
     return spawn(stack, queue, ["worker.py"], **env)
 
 
@@ -66,20 +75,29 @@ async def measure(
     cache: int | None = None,
     settle_limit: float = 1800,
     sandbox: str | None = None,
+    mail_worker: bool = False,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
-    within it, so it grows with the number of bids started at once."""
+    within it, so it grows with the number of bids started at once. `mail_worker`: the bids'
+    e-mail goes to a queue of its own, served by a second process (`WORKER_ROLE=mail`)."""
     base = base or await baseline.measure(stack.client, workflows=100, updates=200)
     queue = f"scale-{uuid.uuid4()}"
     cohort = await add_cohort(stack, partners)
-    worker = start_worker(stack, queue, cache, sandbox)
+    mail_queue = f"{queue}-mail" if mail_worker else None
+    role = "workflows" if mail_worker else None
+    worker = start_worker(stack, queue, cache, sandbox, role, mail_queue)
     memory = PeakMemory(worker.pid)
     memory.start()
+    mailer = start_worker(stack, queue, None, None, "mail", mail_queue) if mail_queue else None
+    mail_memory = PeakMemory(mailer.pid) if mailer else None
+    if mail_memory:
+        mail_memory.start()
     idle_rss = 0
     try:
         await asyncio.sleep(3)
         idle_rss = memory.peak
         driver = Driver(stack.client, queue, cohort, sections=6, read_model=stack.sessions)
+        driver.mail_task_queue = mail_queue
         limit = asyncio.Semaphore(in_flight)
 
         failures: list[str] = []
@@ -121,6 +139,10 @@ async def measure(
         memory.running = False
         worker.terminate()
         worker.wait(timeout=30)
+        if mailer and mail_memory:
+            mail_memory.running = False
+            mailer.terminate()
+            mailer.wait(timeout=30)
     return {
         **base,
         "bids": bids,
@@ -142,6 +164,7 @@ async def measure(
         "page": len(page.rows),
         "worker_idle_mib": idle_rss / 2**20,
         "worker_peak_mib": memory.peak / 2**20,
+        "mail_worker_peak_mib": mail_memory.peak / 2**20 if mail_memory else None,
         "events_max": max(sizes),
         "events_mean": sum(sizes) / len(sizes),
         "list_p50_ms": percentile(samples, 50),
@@ -209,6 +232,12 @@ def report(f: dict) -> None:
         f"MiB (target <= 512 MiB; workflow cache "
         f"{f['worker_cache'] or 'default'}, sandbox {f['worker_sandbox'] or 'default'})"
     )
+    if f.get("mail_worker_peak_mib") is not None:
+        print(
+            f"  mail worker (the bids' e-mail, a second process): peak "
+            f"{f['mail_worker_peak_mib']:.0f} MiB; both together "
+            f"{f['worker_peak_mib'] + f['mail_worker_peak_mib']:.0f} MiB at most"
+        )
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
         f"{f['events_max']} (target < 10,000; Temporal's limit 51,200)"
@@ -239,6 +268,11 @@ async def main() -> None:
         "--sandbox", choices=["strict", "shared", "off"], default=None, help="WORKER_SANDBOX"
     )
     parser.add_argument(
+        "--mail-worker",
+        action="store_true",
+        help="the bids' e-mail on a queue of its own, served by a second worker process",
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -257,6 +291,7 @@ async def main() -> None:
                 cache=args.worker_cache,
                 settle_limit=args.settle_limit,
                 sandbox=args.sandbox,
+                mail_worker=args.mail_worker,
             )
         )
 

@@ -271,7 +271,9 @@ async def play(
         bid_input.timetable.comment_window = SHORT_COMMENTS
         if await _exists(client, bid_input.bid_id):
             continue
-        await starter.start_bid(client, bid_input, settings.temporal_task_queue)
+        await starter.start_bid(
+            client, bid_input, settings.temporal_task_queue, settings.mail_task_queue
+        )
         started.append(bid_input.bid_id)
         plays.append(drive(DemoBid(client, bid_input.bid_id)))
     # Each bid is played to its end, whatever another's does; then the first failure is said.

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from models.bid_schedule import DueTask
+from models.bid_tasks import TaskQueue
 from models.directory import MemberMatch
 from models.opportunity import OpportunityNotice
 
@@ -64,6 +65,10 @@ class BidInput(BaseModel):
     coordinator_email: str
     local_authority_email: str | None = None
     timetable: Timetable = Field(default_factory=Timetable)
+    # The task queue the bid's e-mail activities go to, served by a mail worker of its own
+    # (`WORKER_ROLE=mail`): a burst of letters then never holds up the bids' own workflow
+    # tasks. None: the bid's own task queue, served by the one worker.
+    mail_task_queue: TaskQueue | None = None
 
 
 class Interest(BaseModel):

@@ -1,8 +1,8 @@
 """The input of the bid's mailing child: a group of letters, each sent exactly once."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from models.task import TaskLink
 
@@ -17,6 +17,13 @@ class Letter(BaseModel):
     task: TaskLink | None = None
 
 
+# A Temporal task queue's name, as `MAIL_TASK_QUEUE` may set it (settings.py).
+TaskQueue = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._/-]+$")
+]
+
+
 class MailingInput(BaseModel):
     bid_id: str
     letters: list[Letter] = Field(default_factory=list)
+    mail_task_queue: TaskQueue | None = None  # where its e-mail activities go; None: its own

@@ -79,7 +79,9 @@ async def start_bid(
     bid_input = starter.bid_input(bid_id_for(opportunity_id), notice, settings.coordinator_email)
     try:
         # The CLI's starter, so a bid started here carries the same search attributes.
-        await starter.start_bid(client, bid_input, settings.temporal_task_queue)
+        await starter.start_bid(
+            client, bid_input, settings.temporal_task_queue, settings.mail_task_queue
+        )
     except WorkflowAlreadyStartedError as error:
         raise ActionRefused("A bid for this opportunity is already under way.") from error
     return bid_input.bid_id

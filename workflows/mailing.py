@@ -36,18 +36,23 @@ class MailingWorkflow:
         sent = 0
         while letters:
             batch, letters = letters[:BATCH], letters[BATCH:]
-            await send_letters(input.bid_id, batch, EMAIL)
+            await send_letters(input.bid_id, batch, EMAIL, task_queue=input.mail_task_queue)
             sent += len(batch)
             if letters and workflow.info().get_current_history_length() > HISTORY_BUDGET:
-                workflow.continue_as_new(MailingInput(bid_id=input.bid_id, letters=letters))
+                workflow.continue_as_new(input.model_copy(update={"letters": letters}))
         return sent
 
 
 def send_letters(
-    bid_id: str, letters: list[Letter], policy: Policy, audits: list[AuditRecord] | None = None
+    bid_id: str,
+    letters: list[Letter],
+    policy: Policy,
+    audits: list[AuditRecord] | None = None,
+    task_queue: str | None = None,
 ) -> Awaitable[Any]:
     """Up to `PER_ACTIVITY` letters an activity, all at once (21 letters: 1 activity). The
-    first activity also writes `audits`, audit rows of the task that sent the letters."""
+    first activity also writes `audits`, audit rows of the task that sent the letters.
+    `task_queue`: a mail worker's queue, or None for the workflow's own."""
     messages = [_message(bid_id, letter) for letter in letters]
     return asyncio.gather(
         *(
@@ -56,6 +61,7 @@ def send_letters(
                 SendEmailsInput(
                     messages=messages[i : i + PER_ACTIVITY], audits=(audits or []) if i == 0 else []
                 ),
+                task_queue,
             )
             for i in range(0, len(messages), PER_ACTIVITY)
         )

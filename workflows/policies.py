@@ -31,11 +31,18 @@ class Policy:
     retry: RetryPolicy
     priority: Priority = field(default_factory=lambda: Priority.default)
 
-    def run(self, activity: Callable[[Any, Arg], Awaitable[Result]], arg: Arg) -> Awaitable[Result]:
-        """A (remote) activity: recorded in the history once the workflow task completes."""
+    def run(
+        self,
+        activity: Callable[[Any, Arg], Awaitable[Result]],
+        arg: Arg,
+        task_queue: str | None = None,
+    ) -> Awaitable[Result]:
+        """A (remote) activity: recorded in the history once the workflow task completes. On
+        `task_queue` if given (a mail worker's), else the workflow's own."""
         return workflow.execute_activity_method(
             activity,
             arg,
+            task_queue=task_queue,
             start_to_close_timeout=self.timeout,
             retry_policy=self.retry,
             priority=self.priority,

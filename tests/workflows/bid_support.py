@@ -160,6 +160,7 @@ async def start_bid(
     interest_days: int = 7,
     deadline_days: int = 60,
     timetable: Timetable | None = None,
+    mail_task_queue: str | None = None,
 ) -> Bid:
     tag = uuid.uuid4().hex[:8]
     theme = f"theme-{tag}"
@@ -186,6 +187,7 @@ async def start_bid(
         coordinator_email=f"coordinator-{tag}@example.org",
         local_authority_email=f"la-{tag}@example.org",
         timetable=timetable or Timetable(),
+        mail_task_queue=mail_task_queue,
     )
     handle = await env.client.start_workflow(
         BidWorkflow.run, bid_input, id=bid_input.bid_id, task_queue=task_queue

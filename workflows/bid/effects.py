@@ -192,11 +192,16 @@ class Effects:
         problem the coordinator hears of now, not a failure of the bid when it ends."""
         try:
             if len(letters) <= SMALL_MAILING:
-                await send_letters(self.state.bid_id, letters, BID_EMAIL, audits)
+                queue = self.input.mail_task_queue
+                await send_letters(self.state.bid_id, letters, BID_EMAIL, audits, queue)
             else:
                 await workflow.execute_child_workflow(
                     MailingWorkflow.run,
-                    MailingInput(bid_id=self.state.bid_id, letters=letters),
+                    MailingInput(
+                        bid_id=self.state.bid_id,
+                        letters=letters,
+                        mail_task_queue=self.input.mail_task_queue,
+                    ),
                     id=f"{self.state.bid_id}/mail/{step}",
                     priority=BACKGROUND,
                 )

@@ -1,0 +1,70 @@
+"""A bid's e-mail on a queue of its own (`MAIL_TASK_QUEUE`), served by a mail worker in
+another process (`WORKER_ROLE=mail`): the bid's answers never wait behind its letters, and a
+letter waits, not lost, while no mail worker runs."""
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+
+from models import bid_answers as a
+from settings import SettingMissing
+from tests.helpers import wait_until
+from tests.workflows.bid_steps import MEMBERS
+from tests.workflows.bid_support import start_bid, subjects
+from worker import build_mail_worker, workers_for
+
+
+async def test_a_bids_letters_wait_for_the_mail_worker_and_its_answers_do_not(
+    dev_env, settings, sessions, mailbox, task_queue
+):
+    mail_queue = f"{task_queue}-mail"
+    settings = settings.model_copy(
+        update={
+            "temporal_task_queue": task_queue,
+            "mail_task_queue": mail_queue,
+            "worker_role": "workflows",
+        }
+    )
+    [bids] = workers_for(dev_env.client, settings, sessions)
+    assert bids.task_queue == task_queue
+    async with bids:
+        bid = await start_bid(dev_env, sessions, task_queue, MEMBERS, mail_task_queue=mail_queue)
+        # The circulation is scheduled on the mail queue, and nothing serves it yet.
+        scheduled = [
+            e.activity_task_scheduled_event_attributes
+            async for e in bid.handle.fetch_history_events()
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            and e.activity_task_scheduled_event_attributes.activity_type.name == "send_emails"
+        ]
+        assert [s.task_queue.name for s in scheduled] == [mail_queue]
+        alpha = bid.org("alpha")
+        # An answer is taken while its letters wait.
+        await bid.handle.execute_update(
+            "express_interest", a.ExpressionOfInterest(actor=alpha, answer="lead")
+        )
+        assert subjects(mailbox, bid.email("alpha")) == []
+
+        async with build_mail_worker(dev_env.client, settings, sessions):
+
+            def delivered() -> bool:
+                return all(subjects(mailbox, bid.email(name)) for name in MEMBERS)
+
+            await wait_until(delivered, within=30)
+            assert all(len(subjects(mailbox, bid.email(n))) == 1 for n in MEMBERS)
+
+
+async def test_a_mail_worker_needs_its_queue_and_each_role_serves_its_own(
+    dev_env, settings, sessions, task_queue
+):
+    def queues(n: int, **update) -> list[str]:
+        # A queue of its own each time: the SDK takes one worker per queue and client.
+        these = settings.model_copy(update={"temporal_task_queue": f"{task_queue}-{n}", **update})
+        return [w.task_queue for w in workers_for(dev_env.client, these, sessions)]
+
+    with pytest.raises(SettingMissing, match="MAIL_TASK_QUEUE"):
+        queues(1, worker_role="mail")
+    assert queues(2) == [f"{task_queue}-2"]
+    assert queues(3, mail_task_queue=f"{task_queue}-m3") == [f"{task_queue}-3", f"{task_queue}-m3"]
+    assert queues(4, worker_role="workflows", mail_task_queue=f"{task_queue}-m4") == [
+        f"{task_queue}-4"
+    ]
+    assert queues(5, worker_role="mail", mail_task_queue=f"{task_queue}-m5") == [f"{task_queue}-m5"]
