@@ -28,14 +28,19 @@ async def test_a_bids_letters_wait_for_the_mail_worker_and_its_answers_do_not(
     assert bids.task_queue == task_queue
     async with bids:
         bid = await start_bid(dev_env, sessions, task_queue, MEMBERS, mail_task_queue=mail_queue)
-        # The circulation is scheduled on the mail queue, and nothing serves it yet.
-        scheduled = [
-            e.activity_task_scheduled_event_attributes
-            async for e in bid.handle.fetch_history_events()
-            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            and e.activity_task_scheduled_event_attributes.activity_type.name == "send_emails"
-        ]
-        assert [s.task_queue.name for s in scheduled] == [mail_queue]
+
+        # The circulation is scheduled on the mail queue (once the task that recorded it is
+        # committed: the state query can answer first), and nothing serves it yet.
+        async def mail_scheduled() -> list:
+            return [
+                e.activity_task_scheduled_event_attributes
+                async for e in bid.handle.fetch_history_events()
+                if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                and e.activity_task_scheduled_event_attributes.activity_type.name == "send_emails"
+            ]
+
+        await wait_until(mail_scheduled, within=30)
+        assert [s.task_queue.name for s in await mail_scheduled()] == [mail_queue]
         alpha = bid.org("alpha")
         # An answer is taken while its letters wait.
         await bid.handle.execute_update(
