@@ -198,6 +198,12 @@ async def main() -> None:
             for worker in workers:
                 await running.enter_async_context(worker)
                 logging.info("polling task queue %r", worker.task_queue)
+            if settings.worker_role == "workflows" and settings.mail_task_queue:
+                logging.info(
+                    "the bids' e-mail goes to %r: it waits there until a WORKER_ROLE=mail "
+                    "worker serves it",
+                    settings.mail_task_queue,
+                )
             _beat = worker_health.beating(settings.worker_health_file)  # held while it runs
             await stop.wait()
             logging.info(
