@@ -217,4 +217,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except SettingMissing as missing:  # a setting to fix, not a crash: say which, no traceback
+        raise SystemExit(f"worker: {missing}") from None
