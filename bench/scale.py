@@ -76,18 +76,22 @@ async def measure(
     settle_limit: float = 1800,
     sandbox: str | None = None,
     mail_worker: bool = False,
+    workers: int = 1,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once. `mail_worker`: the bids'
-    e-mail goes to a queue of its own, served by a second process (`WORKER_ROLE=mail`)."""
+    e-mail goes to a queue of its own, served by a second process (`WORKER_ROLE=mail`).
+    `workers`: how many worker processes poll the bids' queue (each with `cache` bids cached);
+    the peak reported is the largest of theirs, and their sum beside it."""
     base = base or await baseline.measure(stack.client, workflows=100, updates=200)
     queue = f"scale-{uuid.uuid4()}"
     cohort = await add_cohort(stack, partners)
     mail_queue = f"{queue}-mail" if mail_worker else None
     role = "workflows" if mail_worker else None
-    worker = start_worker(stack, queue, cache, sandbox, role, mail_queue)
-    memory = PeakMemory(worker.pid)
-    memory.start()
+    pool = [start_worker(stack, queue, cache, sandbox, role, mail_queue) for _ in range(workers)]
+    memories = [PeakMemory(worker.pid) for worker in pool]
+    for memory in memories:
+        memory.start()
     mailer = start_worker(stack, queue, None, None, "mail", mail_queue) if mail_queue else None
     mail_memory = PeakMemory(mailer.pid) if mailer else None
     if mail_memory:
@@ -95,7 +99,7 @@ async def measure(
     idle_rss = 0
     try:
         await asyncio.sleep(3)
-        idle_rss = memory.peak
+        idle_rss = max(memory.peak for memory in memories)
         driver = Driver(stack.client, queue, cohort, sections=6, read_model=stack.sessions)
         driver.mail_task_queue = mail_queue
         limit = asyncio.Semaphore(in_flight)
@@ -136,9 +140,10 @@ async def measure(
             )
         scheduled = sum(await each(driver.ids, lambda i: _invitations_scheduled(stack, i)))
     finally:
-        memory.running = False
-        worker.terminate()
-        worker.wait(timeout=30)
+        for memory, worker in zip(memories, pool, strict=True):
+            memory.running = False
+            worker.terminate()
+            worker.wait(timeout=30)
         if mailer and mail_memory:
             mail_memory.running = False
             mailer.terminate()
@@ -163,7 +168,9 @@ async def measure(
         "listed": page.total,
         "page": len(page.rows),
         "worker_idle_mib": idle_rss / 2**20,
-        "worker_peak_mib": memory.peak / 2**20,
+        "workers": workers,
+        "worker_peak_mib": max(memory.peak for memory in memories) / 2**20,
+        "workers_peak_sum_mib": sum(memory.peak for memory in memories) / 2**20,
         "mail_worker_peak_mib": mail_memory.peak / 2**20 if mail_memory else None,
         "events_max": max(sizes),
         "events_mean": sum(sizes) / len(sizes),
@@ -232,11 +239,16 @@ def report(f: dict) -> None:
         f"MiB (target <= 512 MiB; workflow cache "
         f"{f['worker_cache'] or 'default'}, sandbox {f['worker_sandbox'] or 'default'})"
     )
+    if f["workers"] > 1:
+        print(
+            f"  {f['workers']} worker processes on the bids' queue: the peak above is the "
+            f"largest one's; their peaks sum to {f['workers_peak_sum_mib']:.0f} MiB"
+        )
     if f.get("mail_worker_peak_mib") is not None:
         print(
             f"  mail worker (the bids' e-mail, a second process): peak "
             f"{f['mail_worker_peak_mib']:.0f} MiB; both together "
-            f"{f['worker_peak_mib'] + f['mail_worker_peak_mib']:.0f} MiB at most"
+            f"{f['workers_peak_sum_mib'] + f['mail_worker_peak_mib']:.0f} MiB at most"
         )
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
@@ -273,6 +285,12 @@ async def main() -> None:
         help="the bids' e-mail on a queue of its own, served by a second worker process",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes polling the bids' queue (each with --worker-cache bids cached)",
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -292,6 +310,7 @@ async def main() -> None:
                 settle_limit=args.settle_limit,
                 sandbox=args.sandbox,
                 mail_worker=args.mail_worker,
+                workers=args.workers,
             )
         )
 
