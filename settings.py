@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     # Workflow tasks a worker takes at once. Python runs them one at a time: taking more than
     # it can finish in the 10 s a task is given lets them time out and pile up under a burst.
     worker_workflow_tasks: int = 10
+    # How long a cached bid's next workflow task waits for the worker that caches it before
+    # the server hands it to any worker, which replays the bid from its history. Temporal's
+    # default, 10 s, is shorter than a burst's backlog: tasks then leave the worker that has
+    # their bid in memory and every worker replays (bench/RESULTS.md). A worker that stops
+    # gracefully hands its bids back at once; one that crashes holds them this long.
+    worker_sticky_timeout_seconds: float = Field(default=10.0, ge=1, le=600)
     # How workflow code is isolated. "strict": Temporal's sandbox loads the workflow modules
     # afresh for every workflow in the cache and refuses non-deterministic calls (the test
     # suite's workers and the replay test run this way, over every path). "shared": the

@@ -136,6 +136,9 @@ def build_worker(
         # tasks wait minutes in the 1,000-bid burst (bench/RESULTS.md).
         workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(settings.worker_workflow_tasks),
         nonsticky_to_sticky_poll_ratio=1.0,
+        sticky_queue_schedule_to_start_timeout=timedelta(
+            seconds=settings.worker_sticky_timeout_seconds
+        ),
         # An activity cancelled at shutdown may have done its work without recording it (an
         # e-mail the relay accepted, not yet marked sent): let those in hand finish.
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),

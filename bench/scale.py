@@ -21,6 +21,7 @@ from datetime import timedelta
 
 import psutil
 from sqlalchemy import func, select
+from temporalio.api.enums.v1 import EventType
 
 from bench import baseline
 from bench.drive import Driver, add_cohort
@@ -54,8 +55,11 @@ def start_worker(
     sandbox: str | None = None,
     role: str | None = None,
     mail_queue: str | None = None,
+    sticky: float | None = None,
 ) -> subprocess.Popen:
     env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
+    if sticky is not None:
+        env["WORKER_STICKY_TIMEOUT_SECONDS"] = str(sticky)
     if sandbox is not None:
         env["WORKER_SANDBOX"] = sandbox
     if role is not None:
@@ -77,6 +81,7 @@ async def measure(
     sandbox: str | None = None,
     mail_worker: bool = False,
     workers: int = 1,
+    sticky: float | None = None,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once. `mail_worker`: the bids'
@@ -88,7 +93,9 @@ async def measure(
     cohort = await add_cohort(stack, partners)
     mail_queue = f"{queue}-mail" if mail_worker else None
     role = "workflows" if mail_worker else None
-    pool = [start_worker(stack, queue, cache, sandbox, role, mail_queue) for _ in range(workers)]
+    pool = [
+        start_worker(stack, queue, cache, sandbox, role, mail_queue, sticky) for _ in range(workers)
+    ]
     memories = [PeakMemory(worker.pid) for worker in pool]
     for memory in memories:
         memory.start()
@@ -130,7 +137,8 @@ async def measure(
             t = time.perf_counter()
             page = await list_bids(stack.sessions)  # the dashboard's first page
             samples.append((time.perf_counter() - t) * 1000)
-        sizes = await each(driver.ids, lambda i: _history_length(stack, i))
+        histories = await each(driver.ids, lambda i: _history(stack, i))
+        sizes = [size for size, _ in histories]
         mailings = await _mailings(stack, queue)
         async with stack.sessions() as session:
             outstanding = await session.scalar(
@@ -154,6 +162,7 @@ async def measure(
         "failures": failures,
         "worker_cache": cache,
         "worker_sandbox": sandbox,
+        "worker_sticky_s": sticky,
         "partners": partners,
         "drive_s": drive_s,
         "settle_s": settle_s,
@@ -174,13 +183,20 @@ async def measure(
         "mail_worker_peak_mib": mail_memory.peak / 2**20 if mail_memory else None,
         "events_max": max(sizes),
         "events_mean": sum(sizes) / len(sizes),
+        "task_timeouts": sum(timeouts for _, timeouts in histories),
+        "bids_with_task_timeouts": sum(1 for _, timeouts in histories if timeouts),
         "list_p50_ms": percentile(samples, 50),
         "list_p99_ms": percentile(samples, 99),
     }
 
 
-async def _history_length(stack: Stack, workflow_id: str) -> int:
-    return len((await stack.client.get_workflow_handle(workflow_id).fetch_history()).events)
+async def _history(stack: Stack, workflow_id: str) -> tuple[int, int]:
+    """The bid's history length, and its workflow tasks that timed out: most often a task
+    that waited longer than the sticky timeout for the worker caching the bid, and so went
+    to the shared queue, where any worker takes it and replays the bid."""
+    events = (await stack.client.get_workflow_handle(workflow_id).fetch_history()).events
+    timed_out = EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
+    return len(events), sum(1 for e in events if e.event_type == timed_out)
 
 
 async def _invitations_scheduled(stack: Stack, bid_id: str) -> int:
@@ -237,7 +253,8 @@ def report(f: dict) -> None:
     print(
         f"  worker memory: idle {f['worker_idle_mib']:.0f} MiB, peak {f['worker_peak_mib']:.0f} "
         f"MiB (target <= 512 MiB; workflow cache "
-        f"{f['worker_cache'] or 'default'}, sandbox {f['worker_sandbox'] or 'default'})"
+        f"{f['worker_cache'] or 'default'}, sandbox {f['worker_sandbox'] or 'default'}, "
+        f"sticky timeout {f['worker_sticky_s'] or 'default'} s)"
     )
     if f["workers"] > 1:
         print(
@@ -253,6 +270,10 @@ def report(f: dict) -> None:
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
         f"{f['events_max']} (target < 10,000; Temporal's limit 51,200)"
+    )
+    print(
+        f"  workflow tasks timed out (waiting for the worker that caches the bid, then "
+        f"replayed elsewhere): {f['task_timeouts']} in {f['bids_with_task_timeouts']} bids"
     )
     print(
         f"  mailing children: {f['mailings']} ({f['mailings'] / max(f['bids'], 1):.1f} a bid), "
@@ -291,6 +312,12 @@ async def main() -> None:
         help="worker processes polling the bids' queue (each with --worker-cache bids cached)",
     )
     parser.add_argument(
+        "--sticky-timeout",
+        type=float,
+        default=None,
+        help="WORKER_STICKY_TIMEOUT_SECONDS for the workers (seconds)",
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -311,6 +338,7 @@ async def main() -> None:
                 sandbox=args.sandbox,
                 mail_worker=args.mail_worker,
                 workers=args.workers,
+                sticky=args.sticky_timeout,
             )
         )
 
