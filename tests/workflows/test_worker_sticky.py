@@ -1,0 +1,27 @@
+"""`WORKER_STICKY_TIMEOUT_SECONDS`: how long a bid's workflow task waits for the worker that has
+the bid in memory before the server hands it to any worker (which replays the bid). Its effect
+under load is measured by `bench.scale`, which counts the bids' timed-out workflow tasks
+(bench/RESULTS.md); here, that the worker is built with it and that a bad value is refused."""
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from settings import Settings
+from worker import build_worker
+
+
+async def test_the_worker_waits_for_its_cached_bids_tasks_as_long_as_the_setting_says(
+    dev_env, settings, sessions, task_queue
+):
+    these = settings.model_copy(update={"worker_sticky_timeout_seconds": 45.0})
+    worker = build_worker(dev_env.client, these, sessions, task_queue=task_queue)
+    assert worker.config()["sticky_queue_schedule_to_start_timeout"] == timedelta(seconds=45)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "601", "soon"])
+def test_a_sticky_timeout_out_of_range_or_not_a_number_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("WORKER_STICKY_TIMEOUT_SECONDS", value)
+    with pytest.raises(ValidationError, match="worker_sticky_timeout_seconds"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
