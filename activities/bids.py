@@ -4,9 +4,12 @@ Every write is an upsert by natural key, so a retried activity changes nothing t
 bid row keeps the highest `version`, so an out-of-order write never goes back in time.
 """
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
+import functools
+
+from sqlalchemy import Table, update
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.dml import ReturningInsert
 from temporalio import activity
 
 from activities.errors import classify_errors
@@ -49,16 +52,7 @@ class BidStoreActivities:
             "version": input.version,
         }
         async with self._sessions() as session, session.begin():
-            statement = insert(Bid).values(**row)
-            newer = await session.scalar(
-                statement.on_conflict_do_update(
-                    index_elements=["id"],
-                    set_={k: statement.excluded[k] for k in row if k != "id"},
-                    # Equal too: a workflow task that runs again (its completion lost)
-                    # writes the same version, and the later write is the one that counts.
-                    where=Bid.version <= statement.excluded.version,
-                ).returning(Bid.id)
-            )
+            newer = await session.scalar(_SAVE_BID, row)
             if newer is None:  # a later snapshot is stored already: its rows are newer too
                 return
             # One statement per table, however many partners and sections the bid has.
@@ -126,8 +120,41 @@ async def _upsert(
     """One statement for many rows. The rows go as parameters ("insertmanyvalues"), not in
     the SQL: a statement with rows in its text compiles anew for every count of rows, and
     that compiling was most of a snapshot's cost (14 ms of CPU for 20 partners)."""
-    statement = insert(table.__table__)  # type: ignore[attr-defined]
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={k: statement.excluded[k] for k in changed}
+    columns: Table = table.__table__  # type: ignore[attr-defined]
+    await session.execute(_upsert_statement(columns, tuple(keys), changed), rows)
+
+
+@functools.cache
+def _upsert_statement(table: Table, keys: tuple[str, ...], changed: tuple[str, ...]) -> Insert:
+    """Built once a table: building `excluded` makes a copy of every column, which was 13% of
+    a worker's CPU in the 300-bid burst when done for every write (py-spy, bench/RESULTS.md)."""
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={k: statement.excluded[k] for k in changed}
     )
-    await session.execute(statement, rows)
+
+
+def _save_bid_statement() -> ReturningInsert[tuple[str]]:
+    """The bid row's upsert, kept only if it is not older than the row stored; built once."""
+    table = Bid.metadata.tables[Bid.__tablename__]
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={k: statement.excluded[k] for k in _BID_COLUMNS},
+        # Equal too: a workflow task that runs again (its completion lost) writes the same
+        # version, and the later write is the one that counts.
+        where=table.c.version <= statement.excluded.version,
+    ).returning(table.c.id)
+
+
+_BID_COLUMNS = (
+    "opportunity_id",
+    "lead_organisation_id",
+    "stage",
+    "deadline",
+    "outstanding_tasks",
+    "next_due",
+    "state",
+    "version",
+)
+_SAVE_BID = _save_bid_statement()
