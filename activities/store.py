@@ -34,8 +34,11 @@ class StoreActivities:
 async def insert_audits(session: AsyncSession, records: list[AuditRecord]) -> None:
     """One statement; a key recorded before is skipped (the log is append-only)."""
     if records:
-        await session.execute(
-            insert(AuditEntry)
-            .values([record.model_dump() for record in records])
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
+        await session.execute(_INSERT_AUDITS, [record.model_dump() for record in records])
+
+
+# Built once: the rows go as parameters, so one compiled statement serves any number of them
+# (rows in the statement's text compiled it anew for each count).
+_INSERT_AUDITS = insert(
+    AuditEntry.metadata.tables[AuditEntry.__tablename__]
+).on_conflict_do_nothing(index_elements=["key"])
