@@ -56,16 +56,19 @@ def invitation(
 ) -> bytes:
     """An iTIP message (RFC 5546) for one event: REQUEST adds or moves it, CANCEL removes it."""
     calendar = _calendar(method)
-    calendar.add_component(_timezone(zone))
     calendar.add_component(_event(event, ZoneInfo(zone), cancelled=method == "CANCEL"))
-    return calendar.to_ical()
+    # The zone's VTIMEZONE goes before the event, where `add_component` would put it.
+    begin = b"BEGIN:VEVENT\r\n"
+    return calendar.to_ical().replace(begin, _timezone(zone) + begin, 1)
 
 
 @functools.cache
-def _timezone(zone: str) -> Timezone:
-    """The zone's VTIMEZONE (what `add_missing_timezones` adds), built once a process: built
-    for every letter, it was a quarter of the worker's time in a burst of prompts."""
-    return Timezone.from_tzid(zone)
+def _timezone(zone: str) -> bytes:
+    """The zone's VTIMEZONE (what `add_missing_timezones` adds), built and written out once a
+    process: built for every letter, it was a quarter of the worker's time in a burst of
+    prompts; written out for every letter (every transition of the zone), 70% of a letter's
+    invitation (1.1 of 1.6 ms)."""
+    return Timezone.from_tzid(zone).to_ical()
 
 
 def feed(name: str, events: list[CalendarEvent], zone: str) -> bytes:
