@@ -13,6 +13,7 @@ dashboard's list query time (p50, p99) over those bids in PostgreSQL.
 
 import argparse
 import asyncio
+import os
 import subprocess
 import threading
 import time
@@ -123,9 +124,13 @@ async def measure(
 
         started = time.perf_counter()
         progress = asyncio.create_task(_progress(stack, started))
+        parts = {"workers": [w.pid for w in pool], "mail worker": [mailer.pid] if mailer else []}
+        at_cutoff = asyncio.create_task(_cpu_after(window, parts))
         await asyncio.gather(*(one() for _ in range(bids)))
         drive_s = time.perf_counter() - started
         progress.cancel()
+        burst_s = drive_s - window
+        burst_cpu = _cpu_since(await at_cutoff, parts) if at_cutoff.done() else {}
         print(f"  driven in {drive_s:.0f} s; waiting for the background work", flush=True)
         # The audit writes and the mailings run on after the Updates returned: the time until
         # they are all done is a figure, and the list is timed over bids at rest, as a
@@ -168,6 +173,8 @@ async def measure(
         "settle_s": settle_s,
         "resends": driver.resends,
         "longest_update_s": driver.longest_update_s,
+        "burst_s": burst_s,
+        "burst_cpu": burst_cpu,
         "longest_by_update": driver.longest_by_update,
         "outstanding_invitations": outstanding,
         "scheduled_invitations": scheduled,
@@ -188,6 +195,37 @@ async def measure(
         "list_p50_ms": percentile(samples, 50),
         "list_p99_ms": percentile(samples, 99),
     }
+
+
+def _cpu_now(parts: dict[str, list[int]]) -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each process of the stack, by pid: the bench's workers, the
+    Temporal server, PostgreSQL's processes and this driver."""
+    named = {pid: part for part, pids in parts.items() for pid in pids}
+    named[os.getpid()] = "driver"
+    found = {}
+    for process in psutil.process_iter(["pid", "name", "cpu_times"]):
+        name, times = process.info["name"] or "", process.info["cpu_times"]
+        part = named.get(process.info["pid"])
+        if part is None and name.startswith("temporal"):
+            part = "Temporal server"
+        elif part is None and name.startswith("postgres"):
+            part = "PostgreSQL"
+        if part is not None and times is not None:
+            found[process.info["pid"]] = (part, times.user + times.system)
+    return found
+
+
+async def _cpu_after(seconds: float, parts: dict[str, list[int]]) -> dict[int, tuple[str, float]]:
+    await asyncio.sleep(seconds)
+    return _cpu_now(parts)
+
+
+def _cpu_since(before: dict[int, tuple[str, float]], parts: dict[str, list[int]]) -> dict:
+    """CPU seconds each part used since `before` (a process started since counts in full)."""
+    used: dict[str, float] = {}
+    for pid, (part, seconds) in _cpu_now(parts).items():
+        used[part] = used.get(part, 0.0) + seconds - before.get(pid, (part, 0.0))[1]
+    return used
 
 
 async def _history(stack: Stack, workflow_id: str) -> tuple[int, int]:
@@ -248,6 +286,13 @@ def report(f: dict) -> None:
         f"{f['resends']} were sent "
         "again after the client's wait ran out (as a person would, on the web app's 503)"
     )
+    if f["burst_cpu"]:
+        used = ", ".join(f"{part} {seconds:.0f} s" for part, seconds in f["burst_cpu"].items())
+        total, cores = sum(f["burst_cpu"].values()), psutil.cpu_count() or 1
+        print(
+            f"  CPU from the interest cutoff to the drive's end ({f['burst_s']:.0f} s): {used}; "
+            f"{total:.0f} s of the {cores} cores' {cores * f['burst_s']:.0f} s"
+        )
     longest = sorted(f["longest_by_update"].items(), key=lambda item: -item[1])
     print("  longest wait by Update: " + ", ".join(f"{n} {s:.1f} s" for n, s in longest))
     print(
