@@ -11,6 +11,7 @@ import signal
 from contextlib import AsyncExitStack
 from datetime import timedelta
 
+from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.worker import (
     PollerBehaviorSimpleMaximum,
@@ -35,7 +36,7 @@ from activities.store import StoreActivities
 from deploy import worker_health
 from deploy.schedules import ensure_schedules
 from deploy.versioning import deployment_config
-from settings import SettingMissing, Settings
+from settings import SettingMissing, Settings, invalid
 from starter import connect
 from workflows.bid import BidWorkflow
 from workflows.contract import ContractWorkflow
@@ -224,3 +225,5 @@ if __name__ == "__main__":
         asyncio.run(main())
     except SettingMissing as missing:  # a setting to fix, not a crash: say which, no traceback
         raise SystemExit(f"worker: {missing}") from None
+    except ValidationError as error:  # a setting out of its bounds: which, and why
+        raise SystemExit(f"worker: a setting is not valid: {invalid(error)}") from None

@@ -3,7 +3,11 @@ the bid in memory before the server hands it to any worker (which replays the bi
 under load is measured by `bench.scale`, which counts the bids' timed-out workflow tasks
 (bench/RESULTS.md); here, that the worker is built with it and that a bad value is refused."""
 
+import asyncio
+import os
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -25,3 +29,28 @@ def test_a_sticky_timeout_out_of_range_or_not_a_number_is_refused_by_name(monkey
     monkeypatch.setenv("WORKER_STICKY_TIMEOUT_SECONDS", value)
     with pytest.raises(ValidationError, match="worker_sticky_timeout_seconds"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_a_worker_started_with_a_bad_sticky_timeout_stops_with_one_line_naming_it():
+    env = {
+        **os.environ,
+        "WORKER_STICKY_TIMEOUT_SECONDS": "0",
+        "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:9/none",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "worker.py",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    message = err.decode()
+    assert message.count("\n") == 1 and "Traceback" not in message, message
+    assert message.startswith("worker: a setting is not valid: WORKER_STICKY_TIMEOUT_SECONDS:")
+    assert "greater than or equal to 1" in message
