@@ -26,11 +26,12 @@ class SettingMissing(RuntimeError):
 
 def invalid(error: ValidationError) -> str:
     """Settings that failed their checks, on one line, each named as it is set (its
-    environment variable): `WORKER_STICKY_TIMEOUT_SECONDS: Input should be ...`."""
+    environment variable): `WORKER_STICKY_TIMEOUT_SECONDS: Input should be ...`. The values
+    are not repeated: a setting may hold a password (DATABASE_URL) or a key."""
     problems = []
-    for item in error.errors(include_url=False):
+    for item in error.errors(include_url=False, include_input=False):
         where = ".".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
-        problems.append(f"{where}: {item['msg']} (got {item['input']!r})")
+        problems.append(f"{where}: {item['msg']}")
     return "; ".join(problems)
 
 

@@ -66,7 +66,7 @@ def invitation(
 def _timezone(zone: str) -> bytes:
     """The zone's VTIMEZONE (what `add_missing_timezones` adds), built and written out once a
     process: built for every letter, it was a quarter of the worker's time in a burst of
-    prompts; written out for every letter (every transition of the zone), 70% of a letter's
+    prompts; written out for every letter (2.6 KB for Europe/London), 70% of a letter's
     invitation (1.1 of 1.6 ms)."""
     return Timezone.from_tzid(zone).to_ical()
 
