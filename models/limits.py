@@ -47,6 +47,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates and times people give for a bid or a
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_IN_EMAIL = re.compile(r"[\s<>()\[\]\\,;:\"\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -75,11 +76,23 @@ def _newlines(value: Any) -> Any:
 
 def _identifier(value: str) -> str:
     if not _IDENTIFIER.fullmatch(value):
-        raise PydanticCustomError(
-            "identifier",
-            "use only letters, digits, '.', '_' and '-', starting with a letter or a digit",
-        )
+        raise _not_an_identifier()
     return value
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Before pydantic reads it as a string: a lone surrogate (a forged "\\ud800" in JSON) is
+    not an identifier's character, said as such, not as "unable to parse raw data"."""
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise _not_an_identifier()
+    return value
+
+
+def _not_an_identifier() -> PydanticCustomError:
+    return PydanticCustomError(
+        "identifier",
+        "use only letters, digits, '.', '_' and '-', starting with a letter or a digit",
+    )
 
 
 def _email(value: str) -> str:
@@ -132,10 +145,18 @@ def _in_years(value: Any) -> Any:
 # An organisation, an opportunity, a criterion: String(64) columns. Actors are these too
 # ("coordinator", "local-authority" fit).
 Identifier = Annotated[
-    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_identifier)
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    BeforeValidator(_no_surrogates),
+    AfterValidator(_identifier),
 ]
 # A bid (the workflow id, String(100)): "bid-" and an opportunity id and a suffix.
-BidId = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_identifier)]
+BidId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    BeforeValidator(_no_surrogates),
+    AfterValidator(_identifier),
+]
 
 # --- one line of text: surrounding spaces dropped, no control characters --------------------
 ONE_LINE = _refuse(_CONTROL)

@@ -127,6 +127,14 @@ def test_an_identifier_with_anything_else_is_refused(head, bad):
     assert "letters, digits, '.', '_' and '-'" in message or "control" in message
 
 
+@pytest.mark.parametrize("kind", [Identifier, BidId])
+@pytest.mark.parametrize("value", ["org\ud800", "\udfff", "a\udc80b"])
+def test_an_identifier_with_a_lone_surrogate_is_refused_as_an_identifier(kind, value):
+    """A forged "\\ud800" in JSON reaches the model as a lone surrogate: refused with the
+    identifier's rule, not pydantic's "unable to parse raw data as a unicode string"."""
+    assert "letters, digits, '.', '_' and '-'" in refusal(kind, value)
+
+
 def test_identifiers_are_as_long_as_their_columns():
     assert refusal(Identifier, "a" * 65) == "field: String should have at most 64 characters"
     assert refusal(BidId, "a" * 101) == "field: String should have at most 100 characters"
