@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.bid_tasks import TaskQueue
@@ -22,17 +22,6 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 class SettingMissing(RuntimeError):
     """A setting the command needs is unset; the message names it and says what to do."""
-
-
-def invalid(error: ValidationError) -> str:
-    """Settings that failed their checks, on one line, each named as it is set (its
-    environment variable): `WORKER_STICKY_TIMEOUT_SECONDS: Input should be ...`. The values
-    are not repeated: a setting may hold a password (DATABASE_URL) or a key."""
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        where = ".".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
-        problems.append(f"{where}: {item['msg']}")
-    return "; ".join(problems)
 
 
 class Settings(BaseSettings):

@@ -36,7 +36,8 @@ from activities.store import StoreActivities
 from deploy import worker_health
 from deploy.schedules import ensure_schedules
 from deploy.versioning import deployment_config
-from settings import SettingMissing, Settings, invalid
+from models.limits import one_line
+from settings import SettingMissing, Settings
 from starter import connect
 from workflows.bid import BidWorkflow
 from workflows.contract import ContractWorkflow
@@ -226,4 +227,6 @@ if __name__ == "__main__":
     except SettingMissing as missing:  # a setting to fix, not a crash: say which, no traceback
         raise SystemExit(f"worker: {missing}") from None
     except ValidationError as error:  # a setting out of its bounds: which, and why
-        raise SystemExit(f"worker: a setting is not valid: {invalid(error)}") from None
+        raise SystemExit(
+            f"worker: a setting is not valid: {one_line(error, settings=True)}"
+        ) from None

@@ -209,10 +209,14 @@ def checked(name: str, annotation: Any, value: Any) -> Any:
     return getattr(_one_field(name, annotation).model_validate({name: value}), name)
 
 
-def one_line(error: ValidationError) -> str:
-    """A validation error on one line, each problem as `where: what`, for a person to read."""
+def one_line(error: ValidationError, settings: bool = False) -> str:
+    """A validation error on one line, each problem as `where: what`, for a person to read.
+    The values are never repeated (a setting may hold a password). `settings`: the fields
+    are named as they are set, by their environment variable (`WORKER_ROLE: ...`)."""
     problems = []
-    for item in error.errors(include_url=False):
+    for item in error.errors(include_url=False, include_input=False):
         where = ".".join(str(part) for part in item["loc"]) or "input"
-        problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
+        problems.append(
+            f"{where.upper() if settings else where}: {item['msg'].removeprefix('Value error, ')}"
+        )
     return "; ".join(problems)
