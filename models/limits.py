@@ -16,6 +16,7 @@ limits alone do not make a bid's state small whatever is typed: the bid keeps it
 """
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -55,14 +56,18 @@ def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
     def check(value: str) -> str:
         found = pattern.search(value)
         if found:
-            raise PydanticCustomError(
-                "control_character",
-                "must not contain the control character U+{code}",
-                {"code": f"{ord(found.group()):04X}"},
-            )
+            raise _control_character(found.group())
         return value
 
     return AfterValidator(check)
+
+
+def _control_character(character: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "control_character",
+        "must not contain the control character U+{code}",
+        {"code": f"{ord(character):04X}"},
+    )
 
 
 def _line(max_length: int) -> StringConstraints:
@@ -80,12 +85,18 @@ def _identifier(value: str) -> str:
     return value
 
 
-def _no_surrogates(value: Any) -> Any:
-    """Before pydantic reads it as a string: a lone surrogate (a forged "\\ud800" in JSON) is
-    not an identifier's character, said as such, not as "unable to parse raw data"."""
-    if isinstance(value, str) and _SURROGATE.search(value):
-        raise _not_an_identifier()
-    return value
+def _no_surrogates(refusal: Callable[[str], PydanticCustomError]) -> BeforeValidator:
+    """Before pydantic reads a value as a string: a lone surrogate (a forged "\\ud800" in JSON)
+    is refused by the type's own rule, `refusal` of the surrogate, where pydantic would say
+    only "unable to parse raw data as a unicode string"."""
+
+    def check(value: Any) -> Any:
+        found = _SURROGATE.search(value) if isinstance(value, str) else None
+        if found:
+            raise refusal(found.group())
+        return value
+
+    return BeforeValidator(check)
 
 
 def _not_an_identifier() -> PydanticCustomError:
@@ -106,20 +117,27 @@ def _email(value: str) -> str:
         or not all(labels)
         or _NOT_IN_EMAIL.search(value)
     ):
-        raise PydanticCustomError(
-            "email",
-            "is not an e-mail address: give one like name@example.org, "
-            "with no spaces or line breaks",
-        )
+        raise _not_an_email()
     return f"{local}@{domain.lower()}"
+
+
+def _not_an_email() -> PydanticCustomError:
+    return PydanticCustomError(
+        "email",
+        "is not an e-mail address: give one like name@example.org, with no spaces or line breaks",
+    )
 
 
 def _currency(value: str) -> str:
     if not re.fullmatch("[A-Z]{3}", value):
-        raise PydanticCustomError(
-            "currency", "must be an ISO 4217 code of three capital letters, such as GBP"
-        )
+        raise _not_a_currency()
     return value
+
+
+def _not_a_currency() -> PydanticCustomError:
+    return PydanticCustomError(
+        "currency", "must be an ISO 4217 code of three capital letters, such as GBP"
+    )
 
 
 def _aware(value: datetime) -> datetime:
@@ -141,53 +159,73 @@ def _in_years(value: Any) -> Any:
     return value
 
 
+# Every text type refuses a lone surrogate (a forged "\\ud800" in JSON) by its own rule: a
+# `_no_surrogates` placed after its StringConstraints says it in the words the type uses for a
+# control character, before pydantic's "unable to parse raw data as a unicode string".
+
 # --- identifiers ---------------------------------------------------------------------------
 # An organisation, an opportunity, a criterion: String(64) columns. Actors are these too
 # ("coordinator", "local-authority" fit).
 Identifier = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64),
-    BeforeValidator(_no_surrogates),
+    _no_surrogates(lambda _: _not_an_identifier()),
     AfterValidator(_identifier),
 ]
 # A bid (the workflow id, String(100)): "bid-" and an opportunity id and a suffix.
 BidId = Annotated[
     str,
     StringConstraints(min_length=1, max_length=100),
-    BeforeValidator(_no_surrogates),
+    _no_surrogates(lambda _: _not_an_identifier()),
     AfterValidator(_identifier),
 ]
 
 # --- one line of text: surrounding spaces dropped, no control characters --------------------
 ONE_LINE = _refuse(_CONTROL)
-Label = Annotated[str, _line(80), ONE_LINE]  # a theme, a locality, a section's key: String(80)
-Registration = Annotated[str, _line(20), ONE_LINE]  # a charity or company number: String(20)
-Digest = Annotated[str, _line(64), ONE_LINE]  # an agreement version's hash: String(64)
-Role = Annotated[str, _line(120), ONE_LINE]  # someone's role: String(120)
-Name = Annotated[str, _line(200), ONE_LINE]  # a person, an organisation, a funder: String(200)
-Reference = Annotated[str, _line(200), ONE_LINE]  # a funder's reference for a submission
-FileName = Annotated[str, _line(255), ONE_LINE]  # an attachment's name: String(255)
-Title = Annotated[str, _line(300), ONE_LINE]  # an opportunity's or a notice's title: String(300)
-Url = Annotated[str, _line(2_000), ONE_LINE]
+NO_SURROGATES = _no_surrogates(_control_character)  # "... the control character U+D800"
+# A theme, a locality, a section's key: String(80).
+Label = Annotated[str, _line(80), NO_SURROGATES, ONE_LINE]
+# A charity or company number: String(20).
+Registration = Annotated[str, _line(20), NO_SURROGATES, ONE_LINE]
+# An agreement version's hash: String(64).
+Digest = Annotated[str, _line(64), NO_SURROGATES, ONE_LINE]
+Role = Annotated[str, _line(120), NO_SURROGATES, ONE_LINE]  # someone's role: String(120)
+# A person, an organisation, a funder: String(200).
+Name = Annotated[str, _line(200), NO_SURROGATES, ONE_LINE]
+# A funder's reference for a submission.
+Reference = Annotated[str, _line(200), NO_SURROGATES, ONE_LINE]
+# An attachment's name: String(255).
+FileName = Annotated[str, _line(255), NO_SURROGATES, ONE_LINE]
+# An opportunity's or a notice's title: String(300).
+Title = Annotated[str, _line(300), NO_SURROGATES, ONE_LINE]
+Url = Annotated[str, _line(2_000), NO_SURROGATES, ONE_LINE]
 
 # --- text that may run over lines: tab and newline allowed, CRLF kept as newline ------------
 MULTI_LINE = _refuse(_CONTROL_IN_TEXT)
 NEWLINES = BeforeValidator(_newlines)  # runs first: the length counts one character a break
-Note = Annotated[str, StringConstraints(max_length=NOTE), MULTI_LINE, NEWLINES]
+Note = Annotated[str, StringConstraints(max_length=NOTE), NO_SURROGATES, MULTI_LINE, NEWLINES]
 Reason = Note  # why something was done: the size of a note
-Comments = Annotated[str, StringConstraints(max_length=COMMENTS), MULTI_LINE, NEWLINES]
-LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT), MULTI_LINE, NEWLINES]
+Comments = Annotated[
+    str, StringConstraints(max_length=COMMENTS), NO_SURROGATES, MULTI_LINE, NEWLINES
+]
+LongText = Annotated[
+    str, StringConstraints(max_length=LONG_TEXT), NO_SURROGATES, MULTI_LINE, NEWLINES
+]
 
 # --- the rest ------------------------------------------------------------------------------
 # One address, normalised (surrounding spaces dropped, the domain in lower case); RFC 5321's
 # 254 characters, and nothing that could add a header or a second recipient.
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254),
+    _no_surrogates(lambda _: _not_an_email()),
+    AfterValidator(_email),
 ]
 # "gbp" is read as GBP: a bid started before this check with a code in lower case still loads.
 Currency = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True, max_length=3),
+    _no_surrogates(lambda _: _not_a_currency()),
     AfterValidator(_currency),
 ]
 # A sum of money, as Numeric(14, 2) holds it: whole pence, not negative, finite.

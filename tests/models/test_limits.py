@@ -1,6 +1,7 @@
 """The limit types of models/limits.py one by one: what each accepts as it is (or normalised),
 what it refuses, and that the refusal says what the limit is."""
 
+import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from models.bid_answers import ExpressionOfInterest, LocalAuthorityDecision, SignatureInput
 from models.limits import (
     MAX_MONEY,
     Aware,
@@ -35,6 +37,7 @@ from models.limits import (
     checked,
     one_line,
 )
+from models.notice import NoticeInput
 
 ONE_LINE = [
     pytest.param(Label, 80, id="Label"),
@@ -133,6 +136,107 @@ def test_an_identifier_with_a_lone_surrogate_is_refused_as_an_identifier(kind, v
     """A forged "\\ud800" in JSON reaches the model as a lone surrogate: refused with the
     identifier's rule, not pydantic's "unable to parse raw data as a unicode string"."""
     assert "letters, digits, '.', '_' and '-'" in refusal(kind, value)
+
+
+# A lone surrogate as it reaches a model: typed in Python, or read by json.loads (as the JSON
+# API's body is) from a forged escape. The code is the one the refusal names.
+LONE_SURROGATES = [
+    pytest.param("\ud800", "D800", id="ud800"),
+    pytest.param("a\udfffb", "DFFF", id="a-udfff-b"),
+    pytest.param(json.loads('"\\ud83d"'), "D83D", id="json-ud83d"),
+]
+IDENTIFIER_WORDS = "use only letters, digits, '.', '_' and '-', starting with a letter or a digit"
+# Each text type in the words it refuses a character it does not take with.
+IN_ITS_OWN_WORDS = [
+    *(
+        pytest.param(kind.values[0], "must not contain the control character U+{code}", id=kind.id)
+        for kind in [*ONE_LINE, *MULTI_LINE]
+    ),
+    pytest.param(Identifier, IDENTIFIER_WORDS, id="Identifier"),
+    pytest.param(BidId, IDENTIFIER_WORDS, id="BidId"),
+    pytest.param(
+        Email,
+        "is not an e-mail address: give one like name@example.org, with no spaces or line breaks",
+        id="Email",
+    ),
+    pytest.param(
+        Currency, "must be an ISO 4217 code of three capital letters, such as GBP", id="Currency"
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "words"), IN_ITS_OWN_WORDS)
+@pytest.mark.parametrize(("value", "code"), LONE_SURROGATES)
+def test_text_with_a_lone_surrogate_is_refused_in_its_own_words(kind, words, value, code):
+    """Pydantic would say only "Input should be a valid string, unable to parse raw data as a
+    unicode string", before the type's own rule runs."""
+    message = refusal(kind, value)
+    assert message == "field: " + words.format(code=code)
+    assert "unable to parse raw data" not in message
+
+
+@pytest.mark.parametrize(
+    ("model", "body", "refused"),
+    [
+        pytest.param(
+            ExpressionOfInterest,
+            '{"answer": "partner", "note": "We can help\\ud800"}',
+            "note: must not contain the control character U+D800",
+            id="a note",
+        ),
+        pytest.param(
+            SignatureInput,
+            '{"version_hash": "abc", "signer_name": "Ann \\udfff", "signer_role": "Chair"}',
+            "signer_name: must not contain the control character U+DFFF",
+            id="a name",
+        ),
+        pytest.param(
+            LocalAuthorityDecision,
+            '{"approve": false, "sections": ["summary", "\\ud83d"]}',
+            "sections.1: must not contain the control character U+D83D",
+            id="a label in a list",
+        ),
+        pytest.param(
+            LocalAuthorityDecision,
+            '{"approve": false, "returns": [{"section": "summary", "comment": "\\ud800"}]}',
+            "returns.0.comment: must not contain the control character U+D800",
+            id="comments in a nested model",
+        ),
+    ],
+)
+def test_an_answer_from_json_with_a_forged_surrogate_is_refused_naming_the_field(
+    model, body, refused
+):
+    """The JSON API reads a body with json.loads and validates the answer from it
+    (web/bid_actions.py), so a forged escape reaches the answer's types as a lone surrogate."""
+    with pytest.raises(ValidationError) as error:
+        model.model_validate({**json.loads(body), "actor": "coordinator"})
+    assert one_line(error.value) == refused
+
+
+def test_a_mailing_from_json_with_a_forged_surrogate_in_an_address_is_refused_as_no_address():
+    body = json.loads(
+        '{"key": "welcome", "actor": "Ann", "recipients": ["ann@example.org", "b\\ud800@x.org"],'
+        ' "subject": "Welcome", "body": "Hello"}'
+    )
+    with pytest.raises(ValidationError) as error:
+        NoticeInput.model_validate(body)
+    assert one_line(error.value) == (
+        "recipients.1: is not an e-mail address: give one like name@example.org, "
+        "with no spaces or line breaks"
+    )
+
+
+def test_a_forged_surrogate_read_by_pydantic_s_own_json_parser_is_invalid_json():
+    """model_validate_json never hands a lone surrogate to a type: its parser refuses the
+    escape itself, in words of its own."""
+    with pytest.raises(ValidationError) as error:
+        ExpressionOfInterest.model_validate_json(
+            '{"actor": "coordinator", "answer": "partner", "note": "\\ud800"}'
+        )
+    message = one_line(error.value)
+    assert message.startswith("input: Invalid JSON")
+    assert "unable to parse raw data" not in message
 
 
 def test_identifiers_are_as_long_as_their_columns():
