@@ -12,7 +12,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from models import bid_answers as a
 from models.tables import AuditEntry
 from tests.helpers import wait_until
-from tests.workflows.bid_steps import MEMBERS, to_lead_selection
+from tests.workflows.bid_steps import MEMBERS, to_agreement, to_lead_selection
 from tests.workflows.bid_support import bid_worker, start_bid, subjects
 from tests.workflows.lost_completion import LoseOneCompletion
 from worker import WORKFLOWS, activities_for
@@ -83,12 +83,11 @@ async def test_an_answer_that_mails_writes_its_audit_rows_with_its_letters(
     time_skipping_env, settings, sessions, mailbox, task_queue
 ):
     """Choosing the lead records it and e-mails the lead: one activity does both, so the
-    answer wakes the bid once (its letters' completion), not twice (a separate audit write).
-    An answer that mails nobody still has its rows written, by an activity of their own."""
+    answer wakes the bid once (its letters' completion), not twice (a separate audit write)."""
     env = time_skipping_env
     async with bid_worker(env, settings, sessions, task_queue):
         bid = await start_bid(env, sessions, task_queue, MEMBERS)
-        await to_lead_selection(bid)  # expressions of interest mail nobody
+        await to_lead_selection(bid)  # expressions of interest mail their receipts
         await wait_until(lambda: _has(sessions, bid.handle.id, "bid_decided"), within=30)
         interest = [r for r in await audit_rows(sessions, bid.handle.id)]
         before = len([e async for e in bid.handle.fetch_history_events()])
@@ -105,6 +104,23 @@ async def test_an_answer_that_mails_writes_its_audit_rows_with_its_letters(
     assert [(r.key, r.seq) for r in rows] == [
         (e.key, n) for n, e in enumerate(state.timeline, start=1)
     ][: len(rows)]
+
+
+async def test_an_answer_that_mails_nobody_has_its_rows_written_by_an_activity_of_their_own(
+    time_skipping_env, settings, sessions, mailbox, task_queue
+):
+    env = time_skipping_env
+    async with bid_worker(env, settings, sessions, task_queue):
+        bid = await start_bid(env, sessions, task_queue, MEMBERS)
+        await to_agreement(bid, env)
+        before = len([e async for e in bid.handle.fetch_history_events()])
+        await bid.handle.execute_update(
+            "comment_on_agreement",
+            a.AgreementCommentInput(actor=bid.org("beta"), version=1, text="Clause 9: 90 days?"),
+        )
+        await wait_until(lambda: _has(sessions, bid.handle.id, "agreement_commented"), within=30)
+        after_comment = await scheduled_activities(bid.handle, before)
+    assert "record_audits" in after_comment and "send_emails" not in after_comment
 
 
 async def _has(sessions, bid_id: str, action: str) -> bool:

@@ -187,8 +187,9 @@ async def test_a_bid_goes_from_notice_to_award_and_everyone_hears(
     assert any("Confirm the lead body" in s for s in subjects(mailbox, bid.coordinator))
     assert any("Record the funder's decision" in s for s in subjects(mailbox, bid.coordinator))
     assert any("Sign off the bid" in s for s in subjects(mailbox, bid.local_authority))
+    # Said "not this time": hears nothing more than the notice and the receipt of the answer.
     delta = subjects(mailbox, bid.email("delta"))
-    assert len(delta) == 1  # said "not this time": hears nothing more
+    assert len(delta) == 2 and "We have your answer" in delta[1], delta
     # Every e-mail asking for an answer carries a task link.
     [invitation] = [
         m for m in mailbox.to(bid.email("beta")) if "Join the consortium" in str(m["Subject"])

@@ -2,11 +2,14 @@
 answers are in flight: every bid goes on with the other two, every answer is recorded and
 every e-mail is delivered exactly once.
 
-The workers run as production runs them, `python worker.py` in processes of their own; the bids
-are driven through the public client side (`starter.start_bid`, `starter.send_answer` with
-the command line's Update names). The kill falls while the bids record answers, not while an
-e-mail is with the relay: that window (accepted, not yet marked sent) is the one documented
-resend, tested in tests/activities/test_email.py.
+The workers run as production runs them, `python worker.py` in processes of their own, and as
+deploy/compose.yaml lays them out: `WORKER_ROLE=workflows` workers, the bids' e-mail on
+`MAIL_TASK_QUEUE` with a mail worker of its own; the bids are driven through the public client
+side (`starter.start_bid`, `starter.send_answer` with the command line's Update names). The
+kill falls while the bids record answers, not while an e-mail is with the relay (every
+answer's receipt goes out the moment it is recorded, so on the killed worker it could be):
+that window (accepted, not yet marked sent) is the one documented resend, tested in
+tests/activities/test_email.py.
 """
 
 import asyncio
@@ -30,7 +33,9 @@ MEMBERS = {"alpha": {"lead": True, "staff": 12, "track": 4}, "beta": {}, "gamma"
 INTEREST = {"alpha": "lead", "beta": "partner", "gamma": "partner", "delta": "not_this_time"}
 
 
-async def start_bids(client, sessions, task_queue: str) -> list[tuple[str, dict[str, str]]]:
+async def start_bids(
+    client, sessions, task_queue: str, mail_task_queue: str
+) -> list[tuple[str, dict[str, str]]]:
     """`BIDS` bids, each with its own four members; (bid id, short name -> organisation id)."""
     bids = []
     for _ in range(BIDS):
@@ -50,7 +55,7 @@ async def start_bids(client, sessions, task_queue: str) -> list[tuple[str, dict[
         bid = BidInput(
             bid_id=f"bid-{tag}", notice=notice, coordinator_email=f"coordinator-{tag}@example.org"
         )
-        await starter.start_bid(client, bid, task_queue)
+        await starter.start_bid(client, bid, task_queue, mail_task_queue)
         bids.append((bid.bid_id, orgs))
     return bids
 
@@ -85,6 +90,7 @@ async def test_three_workers_one_killed_under_live_bids_lose_no_answer_and_send_
 ):
     client = dev_env.client
     address = client.service_client.config.target_host
+    mail_queue = f"{task_queue}-mail"
     workers = [
         WorkerProcess(
             settings,
@@ -92,13 +98,24 @@ async def test_three_workers_one_killed_under_live_bids_lose_no_answer_and_send_
             task_queue,
             tmp_path / f"worker-{n}.log",
             WORKER_HEALTH_FILE=str(tmp_path / f"worker-{n}.alive"),
+            WORKER_ROLE="workflows",
+            MAIL_TASK_QUEUE=mail_queue,
         )
         for n in range(3)
     ]
+    mailer = WorkerProcess(
+        settings,
+        address,
+        task_queue,
+        tmp_path / "worker-mail.log",
+        WORKER_HEALTH_FILE=str(tmp_path / "worker-mail.alive"),
+        WORKER_ROLE="mail",
+        MAIL_TASK_QUEUE=mail_queue,
+    )
     ids: list[str] = []
     try:
-        await asyncio.gather(*(w.polling() for w in workers))
-        bids = await start_bids(client, sessions, task_queue)
+        await asyncio.gather(*(w.polling() for w in [*workers, mailer]))
+        bids = await start_bids(client, sessions, task_queue, mail_queue)
         ids += [bid_id for bid_id, _ in bids]
         await wait_until(lambda: circulated_and_quiet(client, ids), within=30)
         for bid_id, orgs in bids:
@@ -146,7 +163,7 @@ async def test_three_workers_one_killed_under_live_bids_lose_no_answer_and_send_
         survivor = next(w for w in workers if w is not victim)
         assert fresh(tmp_path / f"worker-{workers.index(survivor)}.alive", within=30)
     finally:
-        for worker in workers:
+        for worker in [*workers, mailer]:
             worker.kill()
         for bid_id in ids:
             await client.get_workflow_handle(bid_id).terminate("the test is over")

@@ -1,6 +1,7 @@
 """Stage 1 of a bid: the opportunity notice goes to matching members, who say whether they
-would lead, partner, or not this time; then the coordinator decides bid or no bid.
-Its Updates: express_interest, decide_bid."""
+would lead, partner, or not this time (and get a receipt that takes the deadline out of their
+calendar); then the coordinator decides bid or no bid. Its Updates: express_interest,
+decide_bid."""
 
 from temporalio import workflow
 
@@ -10,12 +11,21 @@ with workflow.unsafe.imports_passed_through():
     from activities.task_links import signed_in_path
     from models import bid_answers as a
     from models.bid import COORDINATOR, BidState, DecisionRecord, Interest
+    from models.bid_schedule import DueTask
     from models.bid_tasks import Letter
     from models.directory import MatchInput
     from workflows.bid.effects import BidClosed, Effects
     from workflows.bid.escalation import Escalations
+    from workflows.bid.reminders import receipt
     from workflows.bid.rules import when
     from workflows.policies import STORE
+
+# What a member's receipt says they answered.
+ANSWERED = {
+    "lead": "You said you would lead this bid.",
+    "partner": "You said you would partner in this bid.",
+    "not_this_time": "You said not this time.",
+}
 
 
 class NoticeStage:
@@ -46,15 +56,30 @@ class NoticeStage:
             await fx.wait(everyone, lambda: s.deadlines.interest)
 
     def _letter(self, step: str, org: str) -> Letter:
-        s = self.state
+        task = self._owed(org)
         return self.fx.letter(
             f"interest-{step}",
-            s.members[org].email,
-            "Will you lead, partner, or not this time?",
-            f"{s.notice.funder} invites bids for '{s.notice.title}'. {s.notice.description}",
+            task.to,
+            task.heading,
+            task.body,
             kind="bid_task" if step == "notice" else "bid_reminder",
-            task=self.fx.link("expression_of_interest", org, due=s.deadlines.interest),
+            task=self.fx.link(task.kind, task.owed_by, task.key, task.due),
+            due=task.due,
+        )
+
+    def _owed(self, org: str) -> DueTask:
+        """The expression of interest the notice asks of `org`, as a task: its letters'
+        invitation and its receipt's cancellation name the same event. The notice's own
+        waits remind it, not the bid's schedule."""
+        s = self.state
+        return DueTask(
+            id=f"expression_of_interest:{org}",
+            kind="expression_of_interest",
+            owed_by=org,
+            to=s.members[org].email,
             due=s.deadlines.interest,
+            heading="Will you lead, partner, or not this time?",
+            body=f"{s.notice.funder} invites bids for '{s.notice.title}'. {s.notice.description}",
         )
 
     async def decide(self) -> None:
@@ -96,6 +121,10 @@ class NoticeStage:
         self.fx.record(
             input.actor, "expressed_interest", input.actor, answer=input.answer, note=input.note
         )
+        # A bid that took its first answer before receipts existed sends none (`patched`
+        # is decided once a run), so its history replays as it was recorded.
+        if workflow.patched("interest-receipt"):
+            receipt(self.fx, self._owed(input.actor), ANSWERED[input.answer])
 
     async def decide_bid(self, input: a.BidDecision) -> None:
         decision = DecisionRecord.model_validate(input.model_dump(exclude={"actor"}))

@@ -115,16 +115,8 @@ class Reminders(Generic[S]):
         again) sends nothing."""
         task = self.state.schedule.get(task_id)
         self.done(task_id)
-        if task is None:
-            return
-        receipt = self.fx.letter(
-            f"{task.id}:{task.round}:answered",
-            task.to,
-            "We have your answer",
-            f"{what} It is recorded on the bid, and the date is taken out of your calendar.",
-            calendar_cancel=[cancellation(task)],
-        )
-        self.fx.mail(f"{task.id}:{task.round}:answered", [receipt])
+        if task is not None:
+            receipt(self.fx, task, what)
 
     def done(self, *task_ids: str) -> None:
         """The task is answered (or no longer owed): no more reminders."""
@@ -205,6 +197,21 @@ class Reminders(Generic[S]):
             for task in overdue:
                 task.overdue = True
             await on_overdue(overdue)
+
+
+def receipt(fx: Letters, task: DueTask, what: str) -> None:
+    """Mail `task`'s owner the receipt of their answer (`what` they did), which takes the
+    task's invitation out of their calendar (METHOD:CANCEL, same UID:
+    activities/calendar.py). Keyed by the task and its round, it goes once."""
+    step = f"{task.id}:{task.round}:answered"
+    letter = fx.letter(
+        step,
+        task.to,
+        "We have your answer",
+        f"{what} It is recorded on the bid, and the date is taken out of your calendar.",
+        calendar_cancel=[cancellation(task)],
+    )
+    fx.mail(step, [letter])
 
 
 def cancellation(task: DueTask) -> dict[str, str]:
