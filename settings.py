@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     # MAIL_TASK_QUEUE is set, that queue too. "workflows": all but MAIL_TASK_QUEUE. "mail":
     # only MAIL_TASK_QUEUE's e-mail activities (run it beside a "workflows" worker).
     worker_role: Literal["all", "workflows", "mail"] = "all"
+    # How far this worker process stands back when it shares CPU cores (the OS's niceness,
+    # added at start, 0-19). 10 on a mail worker beside the bids' workers and the Temporal
+    # server: a burst's answers go first and its letters wait for a free core, as they would
+    # with cores of their own (bench/RESULTS.md). 0: the OS shares the cores evenly.
+    worker_nice: int = Field(default=0, ge=0, le=19)
 
     # E-mail
     smtp_host: str | None = None

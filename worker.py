@@ -7,6 +7,7 @@ no new tasks and gives those in hand `WORKER_SHUTDOWN_GRACE_SECONDS` to finish.
 
 import asyncio
 import logging
+import os
 import signal
 from contextlib import AsyncExitStack
 from datetime import timedelta
@@ -183,6 +184,8 @@ def workers_for(
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = Settings()
+    if settings.worker_nice:
+        os.nice(settings.worker_nice)  # for good: this process yields the cores first
     # The store pool serves the read-model writes an answer waits for: no pre-ping on them.
     engine = database.make_engine(settings)
     store_engine = database.make_engine(settings, pre_ping=False)
@@ -203,6 +206,14 @@ async def main() -> None:
             for worker in workers:
                 await running.enter_async_context(worker)
                 logging.info("polling task queue %r", worker.task_queue)
+            if settings.worker_role != "mail":
+                logging.info(
+                    "a workflow's next task waits %gs for this worker if it caches the workflow "
+                    "(WORKER_STICKY_TIMEOUT_SECONDS)",
+                    settings.worker_sticky_timeout_seconds,
+                )
+            if settings.worker_nice:
+                logging.info("niceness %d: the other processes get the cores first", os.nice(0))
             if settings.worker_role == "workflows" and settings.mail_task_queue:
                 logging.info(
                     "the bids' e-mail goes to %r: it waits there until a WORKER_ROLE=mail "

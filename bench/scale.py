@@ -57,10 +57,13 @@ def start_worker(
     role: str | None = None,
     mail_queue: str | None = None,
     sticky: float | None = None,
+    nice: int = 0,
 ) -> subprocess.Popen:
     env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
     if sticky is not None:
         env["WORKER_STICKY_TIMEOUT_SECONDS"] = str(sticky)
+    if nice:
+        env["WORKER_NICE"] = str(nice)
     if sandbox is not None:
         env["WORKER_SANDBOX"] = sandbox
     if role is not None:
@@ -83,6 +86,7 @@ async def measure(
     mail_worker: bool = False,
     workers: int = 1,
     sticky: float | None = None,
+    mail_nice: int = 0,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once. `mail_worker`: the bids'
@@ -100,7 +104,11 @@ async def measure(
     memories = [PeakMemory(worker.pid) for worker in pool]
     for memory in memories:
         memory.start()
-    mailer = start_worker(stack, queue, None, None, "mail", mail_queue) if mail_queue else None
+    mailer = (
+        start_worker(stack, queue, None, None, "mail", mail_queue, nice=mail_nice)
+        if mail_queue
+        else None
+    )
     mail_memory = PeakMemory(mailer.pid) if mailer else None
     if mail_memory:
         mail_memory.start()
@@ -168,6 +176,7 @@ async def measure(
         "worker_cache": cache,
         "worker_sandbox": sandbox,
         "worker_sticky_s": sticky,
+        "mail_worker_nice": mail_nice,
         "partners": partners,
         "drive_s": drive_s,
         "settle_s": settle_s,
@@ -311,6 +320,7 @@ def report(f: dict) -> None:
             f"  mail worker (the bids' e-mail, a second process): peak "
             f"{f['mail_worker_peak_mib']:.0f} MiB; both together "
             f"{f['workers_peak_sum_mib'] + f['mail_worker_peak_mib']:.0f} MiB at most"
+            f"; niceness {f['mail_worker_nice']}"
         )
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
@@ -363,6 +373,12 @@ async def main() -> None:
         help="WORKER_STICKY_TIMEOUT_SECONDS for the workers (seconds)",
     )
     parser.add_argument(
+        "--mail-nice",
+        type=int,
+        default=0,
+        help="WORKER_NICE for the mail worker (0-19): letters yield the cores to answers",
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -384,6 +400,7 @@ async def main() -> None:
                 mail_worker=args.mail_worker,
                 workers=args.workers,
                 sticky=args.sticky_timeout,
+                mail_nice=args.mail_nice,
             )
         )
 
