@@ -53,10 +53,13 @@ def payloads_in(message: Message) -> Iterator[Payload]:
 
 
 def sdk_notes(event: HistoryEvent) -> list[Payload]:
+    """The SDK's own notes on a marker, written by Temporal's core, not through the codec: a
+    local activity's (its type, attempt and times; its "result" is sealed) and a patch's (the
+    patch's id from the code, e.g. `{"id":"interest-receipt",...}`)."""
     if not event.HasField("marker_recorded_event_attributes"):
         return []
-    meta = event.marker_recorded_event_attributes.details.get("data")  # its "result" is sealed
-    return list(meta.payloads) if meta is not None else []
+    details = event.marker_recorded_event_attributes.details
+    return [p for key in ("data", "patch-data") if key in details for p in details[key].payloads]
 
 
 async def test_a_raw_history_holds_no_personal_data_and_the_codec_endpoint_opens_it_for_the_coordinator_only(  # noqa: E501
@@ -90,7 +93,7 @@ async def test_a_raw_history_holds_no_personal_data_and_the_codec_endpoint_opens
     assert SECTION_TEXT.encode() not in raw
     # Every payload sealed, but the search attributes' (the server indexes them; they hold
     # the stage, the opportunity, the deadline and the lead's organisation id, no person)
-    # and the SDK's own note on a local activity (its type, attempt and times).
+    # and the SDK's own notes on its markers (`sdk_notes`).
     payloads = [
         p
         for e in history.events
