@@ -13,7 +13,7 @@ from models import contract_answers as c
 from models.tables import Organisation
 from tests.helpers import wait_until
 from tests.web.support import CSRF, task_tokens, token_of_kind
-from tests.workflows.contract_support import send, start_contract, until
+from tests.workflows.contract_support import send, skip, start_contract, until
 
 
 async def test_the_lead_reviews_records_payments_and_downloads_the_combined_return(web, mailbox):
@@ -36,7 +36,7 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
         assert (await web.as_partner().post(f"/task/{signing}", data=signed)).status_code == 303
         await until(handle, lambda s: s.subcontracts[one].signed_by == "Ann Lee (Chair)")
 
-        await env.sleep(timedelta(hours=2))
+        await skip(env, handle, timedelta(hours=2))
         await until(handle, lambda s: len(s.returns) == 2)
         for org, n in ((one, 25), (two, 31)):
             payload = c.ReturnInput(
@@ -129,7 +129,7 @@ async def test_the_lead_reviews_records_payments_and_downloads_the_combined_retu
         }
         assert (await client.post(f"{page_of}/record_funder_payment", data=bad)).status_code == 422
         # Partner 2 never signed: overdue, and the lead gives it more time on the page.
-        await env.sleep(timedelta(days=15))
+        await skip(env, handle, timedelta(days=15))
         await until(handle, lambda s: s.schedule[f"subcontract:{two}"].overdue)
         assert (
             "Sign your subcontract (version 1) (Partner 2 Trust)"

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from temporalio.api.testservice.v1 import UnlockTimeSkippingRequest
 from temporalio.client import WorkflowHandle, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
@@ -42,6 +43,35 @@ async def contract_state(handle: WorkflowHandle) -> ContractState:
 # moment after a period's run ends, a query or an Update can find no run to answer it. Each
 # is asked again (an Update under the same id, so it is recorded once).
 QUERY_TIMEOUT = timedelta(seconds=3)
+
+
+async def skip(env, handle: WorkflowHandle, by: timedelta) -> None:
+    """Skip the time-skipping server's clock on by `by`, as `env.sleep` does, and get it going
+    again where the server's own bookkeeping stopped it.
+
+    The server holds its clock still while it owes a query's answer. A query that waits on a
+    workflow task which then continues the run as new is answered for a closed run; the server
+    refuses that answer (NOT_FOUND) before it lets the clock go, so the clock stays held for
+    good (temporalio/sdk-java, `TestWorkflowMutableStateImpl.update`), and the next skip stalls
+    until the RPC's 30 s deadline ("Timeout expired"; `until` meets such a query as a "query
+    deadline exceeded"). Where the skip stalls and the contract has no activity in flight (the
+    only other thing here that holds the clock), the stale hold is let go once; the skip's own
+    pending end then stops the clock again at the moment asked for."""
+    target = await env.get_current_time() + by
+    try:
+        await env.sleep(by)
+        return
+    except RPCError as error:
+        if "Timeout expired" not in str(error):
+            raise
+    pending = (await handle.describe()).raw_description.pending_activities
+    assert not pending, f"the clock stood still with activities in flight: {list(pending)}"
+    await env.client.test_service.unlock_time_skipping(UnlockTimeSkippingRequest())
+    await wait_until(lambda: _reached(env, target), within=30)
+
+
+async def _reached(env, target) -> bool:
+    return await env.get_current_time() >= target
 
 
 async def until(handle: WorkflowHandle, check, within: float = 30) -> ContractState:
@@ -96,7 +126,7 @@ async def to_period_end(env, handle: WorkflowHandle, period: int) -> ContractSta
     """Skip to just after `period` ends; its returns are then asked for."""
     state = await until(handle, lambda s: s.period == period)
     now = await env.get_current_time()
-    await env.sleep(state.period_end(period) - now + timedelta(hours=1))
+    await skip(env, handle, state.period_end(period) - now + timedelta(hours=1))
     return await until(handle, lambda s: any(r.period == period for r in s.returns.values()))
 
 

@@ -22,6 +22,7 @@ from tests.workflows.contract_support import (
     send,
     send_return,
     sign_all,
+    skip,
     to_period_end,
     until,
 )
@@ -120,7 +121,7 @@ async def test_an_awarded_bid_delivers_four_quarters_and_closes(
         state = await to_period_end(env, handle, 2)
         await send_return(handle, bid, "gamma", 2, 30)
         due = state.returns[f"2:{beta}"].due
-        await env.sleep(due - await env.get_current_time() + timedelta(hours=1))
+        await skip(env, handle, due - await env.get_current_time() + timedelta(hours=1))
         state = await until(handle, lambda s: s.returns[f"2:{beta}"].late)
         assert state.schedule[f"return:2:{beta}"].overdue
         await wait_until(
