@@ -29,6 +29,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.policies import AUDIT, BACKGROUND, BID_EMAIL, STORE
 
 
+ONE_SEND_A_TASK = "one-send-a-task"  # a task's small mailings go by one activity
+
+
 class BidClosed(Exception):
     """Raised out of any stage when the bid ends early: no-go, abandoned, cancelled, lapsed."""
 
@@ -167,18 +170,28 @@ class Effects:
 
     async def _dispatch(self) -> None:
         """Once the read-model writes in hand are done (an Update's handler mails, then its
-        answer is saved), start this task's mailings and write its audit rows: with the
-        first small mailing's first activity if there is one, else by an activity of their
-        own. An activity's completion wakes the bid (a workflow task): an answer that records
-        and mails costs one wake-up, not two."""
+        answer is saved), start this task's mailings and write its audit rows: the small
+        mailings' letters together, by one activity (a few dozen letters an activity) that
+        writes the rows too; a large mailing by a child; the rows by an activity of their own
+        when nothing small is sent. An activity's completion wakes the bid (a workflow task):
+        an answer that records and mails costs one wake-up, and the lead's confirmation (its
+        own letter and the invitation to invite partners) one, not two."""
         await workflow.wait_condition(lambda: self._saving == 0)
         self._dispatching = False
         outgoing, self._outgoing = self._outgoing, []
         audits, self._unaudited = self._unaudited, []
+        small = [m for m in outgoing if len(m[1]) <= SMALL_MAILING]
+        # A bid whose history sent a task's small mailings one activity each goes on so
+        # (`patched` is decided once a run), and replays as it was recorded.
+        if len(small) > 1 and workflow.patched(ONE_SEND_A_TASK):
+            steps = [step for step, _ in small]
+            letters = [letter for _, mailing in small for letter in mailing]
+            self.later(self._send(steps, letters, audits))
+            outgoing, audits = [m for m in outgoing if len(m[1]) > SMALL_MAILING], []
         for step, letters in outgoing:
-            small = len(letters) <= SMALL_MAILING
-            self.later(self._send(step, letters, audits if small else []))
-            audits = [] if small else audits
+            is_small = len(letters) <= SMALL_MAILING
+            self.later(self._send([step], letters, audits if is_small else []))
+            audits = [] if is_small else audits
         self._write_audits(audits)
 
     def _write_audits(self, audits: list[AuditRecord]) -> None:
@@ -187,11 +200,16 @@ class Effects:
                 self._guarded("the audit log", AUDIT.run(StoreActivities.record_audits, audits))
             )
 
-    async def _send(self, step: str, letters: list[Letter], audits: list[AuditRecord]) -> None:
-        """A mailing that fails on its data (an address the relay can never take) is a
-        problem the coordinator hears of now, not a failure of the bid when it ends."""
+    async def _send(
+        self, steps: list[str], letters: list[Letter], audits: list[AuditRecord]
+    ) -> None:
+        """Letters of one or more mailings (`steps`, why each is sent): up to `SMALL_MAILING`
+        of one mailing, or the small mailings of one task together, by activities of the
+        bid's own; a larger mailing by a child. A mailing that fails on its data (an address
+        the relay can never take) is a problem the coordinator hears of now, not a failure
+        of the bid when it ends."""
         try:
-            if len(letters) <= SMALL_MAILING:
+            if len(steps) > 1 or len(letters) <= SMALL_MAILING:
                 queue = self.input.mail_task_queue
                 await send_letters(self.state.bid_id, letters, BID_EMAIL, audits, queue)
             else:
@@ -202,7 +220,7 @@ class Effects:
                         letters=letters,
                         mail_task_queue=self.input.mail_task_queue,
                     ),
-                    id=f"{self.state.bid_id}/mail/{step}",
+                    id=f"{self.state.bid_id}/mail/{steps[0]}",
                     priority=BACKGROUND,
                 )
         except (ChildWorkflowError, ActivityError) as error:
@@ -214,8 +232,9 @@ class Effects:
             self._write_audits(audits)
             # A letter about a problem that cannot be sent is not mailed about again.
             self._problem(
-                f"e-mail '{step}' could not be sent: {cause.message}",
-                tell=not step.startswith("problem-"),
+                f"e-mail {', '.join(repr(step) for step in steps)} could not be sent: "
+                f"{cause.message}",
+                tell=not any(step.startswith("problem-") for step in steps),
             )
 
     def later(self, work: Coroutine[Any, Any, Any]) -> None:
