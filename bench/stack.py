@@ -30,6 +30,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 import database
+from deploy.dev_server import dev_server_args
 from deploy.mailbox import Mailbox, start_mailbox
 from settings import Settings
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
@@ -96,6 +97,7 @@ async def bench_stack() -> AsyncIterator[Stack]:
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary,
             search_attributes=SEARCH_ATTRIBUTES,
+            dev_server_extra_args=dev_server_args(),  # as `consortia up` runs it
         )
         engine = database.make_engine(settings, pool_size=20, max_overflow=20)
         try:

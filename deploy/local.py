@@ -25,6 +25,7 @@ from temporalio.common import SearchAttributeKey
 
 import database
 from deploy import demo, demo_bids
+from deploy.dev_server import dev_server_args
 from deploy.mailbox import start_mailbox
 from deploy.supervisor import StartupError, Supervisor, say
 from settings import Settings
@@ -134,6 +135,7 @@ class LocalStack:
         argv = [binary, "server", "start-dev", "--db-filename", str(self.state_dir / "temporal.db")]
         argv += ["--ip", "127.0.0.1", "--port", str(self.temporal_port)]
         argv += ["--ui-port", str(self.temporal_port + 1000), "--log-level", "warn", *attributes]
+        argv += dev_server_args()
         if namespace != "default":  # "default" always exists
             argv += ["--namespace", namespace]
         self._spawn("temporal", argv)

@@ -4,6 +4,7 @@ Ctrl-C stops it, data survives."""
 import asyncio
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from deploy.dev_server import DEV_SERVER_CONFIG, dev_server_args
 from models.notice import NoticeInput
 from settings import Settings
 from tests.helpers import free_port, wait_until
@@ -151,6 +153,21 @@ async def demo_at_work(up: Up) -> None:
     assert all(int(n.replace(",", "")) > 0 for n in figures.groups()), figures.group(0)
 
 
+def test_the_dev_server_settings_are_ones_the_shipped_server_knows():
+    """Temporal ignores a dynamic-config key it does not know: each of `consortia up`'s is
+    found in the `temporal` binary it runs, and set to one partition a task queue."""
+    binary = Path(shutil.which("temporal") or Path(sys.executable).parent / "temporal")
+    known = binary.read_bytes()
+    assert all(key.encode() in known for key in DEV_SERVER_CONFIG)
+    assert b"matching.numTaskqueueReadPartitionz" not in known  # the check can fail
+    assert dev_server_args() == [
+        "--dynamic-config-value",
+        "matching.numTaskqueueReadPartitions=1",
+        "--dynamic-config-value",
+        "matching.numTaskqueueWritePartitions=1",
+    ]
+
+
 async def test_up_serves_a_green_health_check_stops_on_ctrl_c_and_resumes(tmp_path):
     first = Up(tmp_path)
     started = time.monotonic()
@@ -158,6 +175,13 @@ async def test_up_serves_a_green_health_check_stops_on_ctrl_c_and_resumes(tmp_pa
         health = await asyncio.to_thread(first.wait_healthy)
         assert time.monotonic() - started < 120  # the demo's bids must not hold up `up` long
         await demo_at_work(first)
+        # Its Temporal runs with one partition a task queue (deploy/dev_server.py).
+        [server] = [
+            p
+            for p in psutil.Process(first.process.pid).children(recursive=True)
+            if "start-dev" in p.cmdline()
+        ]
+        assert " ".join(dev_server_args()) in " ".join(server.cmdline())
         assert health == {
             "ok": True,
             "postgres": {"ok": True},
