@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # so a burst of letters never holds up the bids' workflow tasks (bench/RESULTS.md). Unset:
     # the bids' own queue. Applies to bids started after it is set.
     mail_task_queue: TaskQueue | None = None
+    # The most e-mail activities (one mailing's letters, up to 25 each) MAIL_TASK_QUEUE starts a
+    # second, across all its workers (Temporal's task-queue rate limit). A burst of answers
+    # then goes before its letters, which follow at this pace, as do their wake-ups of the
+    # bids; it also keeps a relay's sending limit. Unset: as fast as the mail workers go.
+    mail_batches_per_second: float | None = Field(default=None, gt=0, le=1000)
     temporal_ui_url: str | None = None
     # Temporal Cloud (or a cluster with mTLS): a client certificate and key (PEM files), or an
     # API key; either turns TLS on.

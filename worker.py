@@ -161,6 +161,8 @@ def build_mail_worker(
         client,
         task_queue=settings.mail_task_queue,
         activities=[email.send_emails, email.send_email],
+        # For every worker of the queue: the server hands out no more than this a second.
+        max_task_queue_activities_per_second=settings.mail_batches_per_second,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )
 
@@ -173,6 +175,11 @@ def workers_for(
 ) -> list[Worker]:
     """The workers `WORKER_ROLE` asks of this process (settings.py)."""
     role, mail = settings.worker_role, settings.mail_task_queue
+    if settings.mail_batches_per_second is not None and mail is None:
+        raise SettingMissing(
+            "MAIL_BATCHES_PER_SECOND needs MAIL_TASK_QUEUE: it paces the bids' e-mail queue, "
+            "and without one their letters share the bids' own queue"
+        )
     workers = []
     if role in ("all", "workflows"):
         workers.append(build_worker(client, settings, sessions, store_sessions=store_sessions))
@@ -211,6 +218,12 @@ async def main() -> None:
                     "a workflow's next task waits %gs for this worker if it caches the workflow "
                     "(WORKER_STICKY_TIMEOUT_SECONDS)",
                     settings.worker_sticky_timeout_seconds,
+                )
+            if settings.worker_role != "workflows" and settings.mail_batches_per_second:
+                logging.info(
+                    "the bids' e-mail starts at most %g activities a second "
+                    "(MAIL_BATCHES_PER_SECOND)",
+                    settings.mail_batches_per_second,
                 )
             if settings.worker_nice:
                 logging.info("niceness %d: the other processes get the cores first", os.nice(0))

@@ -59,12 +59,15 @@ def start_worker(
     mail_queue: str | None = None,
     sticky: float | None = None,
     nice: int = 0,
+    mail_rate: float | None = None,
 ) -> subprocess.Popen:
     env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
     if sticky is not None:
         env["WORKER_STICKY_TIMEOUT_SECONDS"] = str(sticky)
     if nice:
         env["WORKER_NICE"] = str(nice)
+    if mail_rate is not None:
+        env["MAIL_BATCHES_PER_SECOND"] = str(mail_rate)
     if sandbox is not None:
         env["WORKER_SANDBOX"] = sandbox
     if role is not None:
@@ -88,6 +91,7 @@ async def measure(
     workers: int = 1,
     sticky: float | None = None,
     mail_nice: int = 0,
+    mail_rate: float | None = None,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once. `mail_worker`: the bids'
@@ -106,7 +110,9 @@ async def measure(
     for memory in memories:
         memory.start()
     mailer = (
-        start_worker(stack, queue, None, None, "mail", mail_queue, nice=mail_nice)
+        start_worker(
+            stack, queue, None, None, "mail", mail_queue, nice=mail_nice, mail_rate=mail_rate
+        )
         if mail_queue
         else None
     )
@@ -184,6 +190,7 @@ async def measure(
         "worker_sandbox": sandbox,
         "worker_sticky_s": sticky,
         "mail_worker_nice": mail_nice,
+        "mail_rate": mail_rate,
         "partners": partners,
         "drive_s": drive_s,
         "settle_s": settle_s,
@@ -328,6 +335,7 @@ def report(f: dict) -> None:
             f"{f['mail_worker_peak_mib']:.0f} MiB; both together "
             f"{f['workers_peak_sum_mib'] + f['mail_worker_peak_mib']:.0f} MiB at most"
             f"; niceness {f['mail_worker_nice']}"
+            + (f"; {f['mail_rate']:g} e-mail activities a second" if f["mail_rate"] else "")
         )
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
@@ -386,6 +394,12 @@ async def main() -> None:
         help="WORKER_NICE for the mail worker (0-19): letters yield the cores to answers",
     )
     parser.add_argument(
+        "--mail-rate",
+        type=float,
+        default=None,
+        help="MAIL_BATCHES_PER_SECOND for the mail queue: letters follow the answers at this pace",
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -408,6 +422,7 @@ async def main() -> None:
                 workers=args.workers,
                 sticky=args.sticky_timeout,
                 mail_nice=args.mail_nice,
+                mail_rate=args.mail_rate,
             )
         )
 

@@ -20,6 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 import database
+from deploy.dev_server import dev_server_args
 from deploy.mailbox import Mailbox, start_mailbox
 from settings import Settings
 from tests.helpers import free_port
@@ -103,11 +104,13 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 
 @pytest.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The real dev server, with the custom search attributes registered."""
+    """The real dev server as `consortia up` runs it (deploy/dev_server.py), with the custom
+    search attributes registered."""
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=binary("temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_extra_args=dev_server_args(),
     )
     yield env
     await env.shutdown()

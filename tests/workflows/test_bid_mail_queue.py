@@ -2,11 +2,14 @@
 another process (`WORKER_ROLE=mail`): the bid's answers never wait behind its letters, and a
 letter waits, not lost, while no mail worker runs."""
 
+import asyncio
+
 import pytest
+from pydantic import ValidationError
 from temporalio.api.enums.v1 import EventType
 
 from models import bid_answers as a
-from settings import SettingMissing
+from settings import SettingMissing, Settings
 from tests.helpers import wait_until
 from tests.workflows.bid_steps import MEMBERS
 from tests.workflows.bid_support import start_bid, subjects
@@ -78,3 +81,52 @@ async def test_a_mail_worker_needs_its_queue_and_each_role_serves_its_own(
         f"{task_queue}-4"
     ]
     assert queues(5, worker_role="mail", mail_task_queue=f"{task_queue}-m5") == [f"{task_queue}-m5"]
+
+
+async def test_the_mail_queue_starts_its_letters_at_the_pace_it_is_given(
+    dev_env, settings, sessions, mailbox, task_queue
+):
+    """MAIL_BATCHES_PER_SECOND=2: ten bids started at once circulate their notices, one
+    activity each, and the mail queue starts them over more than three seconds (the server
+    paces the queue for every worker of it, after a first second's worth); every notice is
+    sent."""
+    mail_queue = f"{task_queue}-paced"
+    settings = settings.model_copy(
+        update={
+            "temporal_task_queue": task_queue,
+            "mail_task_queue": mail_queue,
+            "worker_role": "workflows",
+            "mail_batches_per_second": 2.0,
+        }
+    )
+    [bids] = workers_for(dev_env.client, settings, sessions)
+    async with bids, build_mail_worker(dev_env.client, settings, sessions):
+        started = await asyncio.gather(
+            *(
+                start_bid(dev_env, sessions, task_queue, MEMBERS, mail_task_queue=mail_queue)
+                for _ in range(10)
+            )
+        )
+        await wait_until(
+            lambda: all(subjects(mailbox, b.email(n)) for b in started for n in MEMBERS),
+            within=30,
+        )
+        starts = sorted(
+            [
+                e.event_time.ToDatetime()
+                for bid in started
+                async for e in bid.handle.fetch_history_events()
+                if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+            ]
+        )
+    assert len(starts) >= 10
+    assert (starts[-1] - starts[0]).total_seconds() > 3.0, starts
+
+
+def test_the_mail_pace_is_a_positive_rate_and_needs_a_mail_queue(settings):
+    for bad in ("0", "-1", "1001", "fast"):
+        with pytest.raises(ValidationError, match="mail_batches_per_second"):
+            Settings(_env_file=None, mail_batches_per_second=bad)  # type: ignore[call-arg]
+    paced = settings.model_copy(update={"mail_batches_per_second": 5.0, "mail_task_queue": None})
+    with pytest.raises(SettingMissing, match="MAIL_BATCHES_PER_SECOND needs MAIL_TASK_QUEUE"):
+        workers_for(None, paced, None)  # type: ignore[arg-type]
