@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # then goes before its letters, which follow at this pace, as do their wake-ups of the
     # bids; it also keeps a relay's sending limit. Unset: as fast as the mail workers go.
     mail_batches_per_second: float | None = Field(default=None, gt=0, le=1000)
+    # The mail worker takes its next e-mail activity only while the machine's other processes
+    # leave a quarter of its cores idle, and at least one a second however busy they are
+    # (deploy/spare_cores.py): a burst's letters wait for its answers, then go at the cores'
+    # speed. For a mail worker that shares the cores with the bids' workers and Temporal.
+    mail_spare_cores_only: bool = False
     temporal_ui_url: str | None = None
     # Temporal Cloud (or a cluster with mTLS): a client certificate and key (PEM files), or an
     # API key; either turns TLS on.

@@ -15,9 +15,11 @@ from datetime import timedelta
 from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.worker import (
+    FixedSizeSlotSupplier,
     PollerBehaviorSimpleMaximum,
     UnsandboxedWorkflowRunner,
     Worker,
+    WorkerTuner,
     WorkflowRunner,
 )
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -36,6 +38,7 @@ from activities.ocds import FeedActivities
 from activities.store import StoreActivities
 from deploy import worker_health
 from deploy.schedules import ensure_schedules
+from deploy.spare_cores import SpareCoreSlots
 from deploy.versioning import deployment_config
 from models.limits import one_line
 from settings import SettingMissing, Settings
@@ -157,10 +160,20 @@ def build_mail_worker(
     if settings.mail_task_queue is None:
         raise SettingMissing("WORKER_ROLE=mail needs MAIL_TASK_QUEUE: the queue it serves")
     email = EmailActivities(sessions, Mailer(settings), settings)
+    tuner = None
+    if settings.mail_spare_cores_only:
+        one = FixedSizeSlotSupplier(1)  # no workflows, local activities or Nexus here
+        tuner = WorkerTuner.create_composite(
+            workflow_supplier=one,
+            activity_supplier=SpareCoreSlots(),
+            local_activity_supplier=one,
+            nexus_supplier=one,
+        )
     return Worker(
         client,
         task_queue=settings.mail_task_queue,
         activities=[email.send_emails, email.send_email],
+        tuner=tuner,
         # For every worker of the queue: the server hands out no more than this a second.
         max_task_queue_activities_per_second=settings.mail_batches_per_second,
         graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
@@ -179,6 +192,11 @@ def workers_for(
         raise SettingMissing(
             "MAIL_BATCHES_PER_SECOND needs MAIL_TASK_QUEUE: it paces the bids' e-mail queue, "
             "and without one their letters share the bids' own queue"
+        )
+    if settings.mail_spare_cores_only and mail is None:
+        raise SettingMissing(
+            "MAIL_SPARE_CORES_ONLY needs MAIL_TASK_QUEUE: it holds back a mail worker, and "
+            "without one the bids' letters go with their answers"
         )
     workers = []
     if role in ("all", "workflows"):
@@ -224,6 +242,11 @@ async def main() -> None:
                     "the bids' e-mail starts at most %g activities a second "
                     "(MAIL_BATCHES_PER_SECOND)",
                     settings.mail_batches_per_second,
+                )
+            if settings.worker_role != "workflows" and settings.mail_spare_cores_only:
+                logging.info(
+                    "the bids' e-mail waits for a spare core, one a second at least "
+                    "(MAIL_SPARE_CORES_ONLY)"
                 )
             if settings.worker_nice:
                 logging.info("niceness %d: the other processes get the cores first", os.nice(0))

@@ -60,6 +60,7 @@ def start_worker(
     sticky: float | None = None,
     nice: int = 0,
     mail_rate: float | None = None,
+    spare_cores: bool = False,
 ) -> subprocess.Popen:
     env = {} if cache is None else {"WORKER_CACHED_WORKFLOWS": str(cache)}
     if sticky is not None:
@@ -68,6 +69,8 @@ def start_worker(
         env["WORKER_NICE"] = str(nice)
     if mail_rate is not None:
         env["MAIL_BATCHES_PER_SECOND"] = str(mail_rate)
+    if spare_cores:
+        env["MAIL_SPARE_CORES_ONLY"] = "true"
     if sandbox is not None:
         env["WORKER_SANDBOX"] = sandbox
     if role is not None:
@@ -92,6 +95,7 @@ async def measure(
     sticky: float | None = None,
     mail_nice: int = 0,
     mail_rate: float | None = None,
+    spare_cores: bool = False,
 ) -> dict:
     """`window`: the seconds each bid takes expressions of interest. Every lead must answer
     within it, so it grows with the number of bids started at once. `mail_worker`: the bids'
@@ -111,7 +115,15 @@ async def measure(
         memory.start()
     mailer = (
         start_worker(
-            stack, queue, None, None, "mail", mail_queue, nice=mail_nice, mail_rate=mail_rate
+            stack,
+            queue,
+            None,
+            None,
+            "mail",
+            mail_queue,
+            nice=mail_nice,
+            mail_rate=mail_rate,
+            spare_cores=spare_cores,
         )
         if mail_queue
         else None
@@ -191,6 +203,7 @@ async def measure(
         "worker_sticky_s": sticky,
         "mail_worker_nice": mail_nice,
         "mail_rate": mail_rate,
+        "mail_spare_cores": spare_cores,
         "partners": partners,
         "drive_s": drive_s,
         "settle_s": settle_s,
@@ -336,6 +349,7 @@ def report(f: dict) -> None:
             f"{f['workers_peak_sum_mib'] + f['mail_worker_peak_mib']:.0f} MiB at most"
             f"; niceness {f['mail_worker_nice']}"
             + (f"; {f['mail_rate']:g} e-mail activities a second" if f["mail_rate"] else "")
+            + ("; on spare cores only" if f["mail_spare_cores"] else "")
         )
     print(
         f"  history per bid (all {f['bids']}): mean {f['events_mean']:.0f} events, max "
@@ -400,6 +414,11 @@ async def main() -> None:
         help="MAIL_BATCHES_PER_SECOND for the mail queue: letters follow the answers at this pace",
     )
     parser.add_argument(
+        "--mail-spare-cores",
+        action="store_true",
+        help="MAIL_SPARE_CORES_ONLY for the mail worker: letters wait for a spare core",
+    )
+    parser.add_argument(
         "--settle-limit",
         type=float,
         default=1800,
@@ -423,6 +442,7 @@ async def main() -> None:
                 sticky=args.sticky_timeout,
                 mail_nice=args.mail_nice,
                 mail_rate=args.mail_rate,
+                spare_cores=args.mail_spare_cores,
             )
         )
 

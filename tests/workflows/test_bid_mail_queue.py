@@ -123,6 +123,30 @@ async def test_the_mail_queue_starts_its_letters_at_the_pace_it_is_given(
     assert (starts[-1] - starts[0]).total_seconds() > 3.0, starts
 
 
+async def test_a_mail_worker_on_spare_cores_only_still_sends_every_letter(
+    dev_env, settings, sessions, mailbox, task_queue
+):
+    """MAIL_SPARE_CORES_ONLY: the mail worker's slots wait for a spare core (the rule is
+    deploy/spare_cores.py's, tested on its own); on the real server its letters still go."""
+    mail_queue = f"{task_queue}-spare"
+    settings = settings.model_copy(
+        update={
+            "temporal_task_queue": task_queue,
+            "mail_task_queue": mail_queue,
+            "worker_role": "workflows",
+            "mail_spare_cores_only": True,
+        }
+    )
+    [bids] = workers_for(dev_env.client, settings, sessions)
+    mail = build_mail_worker(dev_env.client, settings, sessions)
+    async with bids, mail:
+        bid = await start_bid(dev_env, sessions, task_queue, MEMBERS, mail_task_queue=mail_queue)
+        await wait_until(
+            lambda: all(subjects(mailbox, bid.email(n)) for n in MEMBERS),
+            within=30,
+        )
+
+
 def test_the_mail_pace_is_a_positive_rate_and_needs_a_mail_queue(settings):
     for bad in ("0", "-1", "1001", "fast"):
         with pytest.raises(ValidationError, match="mail_batches_per_second"):
@@ -130,3 +154,6 @@ def test_the_mail_pace_is_a_positive_rate_and_needs_a_mail_queue(settings):
     paced = settings.model_copy(update={"mail_batches_per_second": 5.0, "mail_task_queue": None})
     with pytest.raises(SettingMissing, match="MAIL_BATCHES_PER_SECOND needs MAIL_TASK_QUEUE"):
         workers_for(None, paced, None)  # type: ignore[arg-type]
+    spare = settings.model_copy(update={"mail_spare_cores_only": True, "mail_task_queue": None})
+    with pytest.raises(SettingMissing, match="MAIL_SPARE_CORES_ONLY needs MAIL_TASK_QUEUE"):
+        workers_for(None, spare, None)  # type: ignore[arg-type]
