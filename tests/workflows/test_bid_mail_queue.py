@@ -16,17 +16,24 @@ from tests.workflows.bid_support import start_bid, subjects
 from worker import build_mail_worker, workers_for
 
 
-async def test_a_bids_letters_wait_for_the_mail_worker_and_its_answers_do_not(
-    dev_env, settings, sessions, mailbox, task_queue
-):
-    mail_queue = f"{task_queue}-mail"
-    settings = settings.model_copy(
+def on_queues(settings, task_queue: str, mail_queue: str, **more):
+    """Settings of a `WORKER_ROLE=workflows` worker on `task_queue` whose bids mail through
+    `mail_queue` (and of the mail worker that serves it)."""
+    return settings.model_copy(
         update={
             "temporal_task_queue": task_queue,
             "mail_task_queue": mail_queue,
             "worker_role": "workflows",
+            **more,
         }
     )
+
+
+async def test_a_bids_letters_wait_for_the_mail_worker_and_its_answers_do_not(
+    dev_env, settings, sessions, mailbox, task_queue
+):
+    mail_queue = f"{task_queue}-mail"
+    settings = on_queues(settings, task_queue, mail_queue)
     [bids] = workers_for(dev_env.client, settings, sessions)
     assert bids.task_queue == task_queue
     async with bids:
@@ -91,14 +98,7 @@ async def test_the_mail_queue_starts_its_letters_at_the_pace_it_is_given(
     paces the queue for every worker of it, after a first second's worth); every notice is
     sent."""
     mail_queue = f"{task_queue}-paced"
-    settings = settings.model_copy(
-        update={
-            "temporal_task_queue": task_queue,
-            "mail_task_queue": mail_queue,
-            "worker_role": "workflows",
-            "mail_batches_per_second": 2.0,
-        }
-    )
+    settings = on_queues(settings, task_queue, mail_queue, mail_batches_per_second=2.0)
     [bids] = workers_for(dev_env.client, settings, sessions)
     async with bids, build_mail_worker(dev_env.client, settings, sessions):
         started = await asyncio.gather(
@@ -129,14 +129,7 @@ async def test_a_mail_worker_on_spare_cores_only_still_sends_every_letter(
     """MAIL_SPARE_CORES_ONLY: the mail worker's slots wait for a spare core (the rule is
     deploy/spare_cores.py's, tested on its own); on the real server its letters still go."""
     mail_queue = f"{task_queue}-spare"
-    settings = settings.model_copy(
-        update={
-            "temporal_task_queue": task_queue,
-            "mail_task_queue": mail_queue,
-            "worker_role": "workflows",
-            "mail_spare_cores_only": True,
-        }
-    )
+    settings = on_queues(settings, task_queue, mail_queue, mail_spare_cores_only=True)
     [bids] = workers_for(dev_env.client, settings, sessions)
     mail = build_mail_worker(dev_env.client, settings, sessions)
     async with bids, mail:
