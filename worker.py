@@ -180,6 +180,22 @@ def build_mail_worker(
     )
 
 
+def check_mail_settings(settings: Settings) -> None:
+    """The mail worker's pacing settings need its queue; refused before anything connects."""
+    if settings.mail_task_queue is not None:
+        return
+    if settings.mail_batches_per_second is not None:
+        raise SettingMissing(
+            "MAIL_BATCHES_PER_SECOND needs MAIL_TASK_QUEUE: it paces the bids' e-mail queue, "
+            "and without one their letters share the bids' own queue"
+        )
+    if settings.mail_spare_cores_only:
+        raise SettingMissing(
+            "MAIL_SPARE_CORES_ONLY needs MAIL_TASK_QUEUE: it holds back a mail worker, and "
+            "without one the bids' letters go with their answers"
+        )
+
+
 def workers_for(
     client: Client,
     settings: Settings,
@@ -187,17 +203,8 @@ def workers_for(
     store_sessions: database.async_sessionmaker | None = None,
 ) -> list[Worker]:
     """The workers `WORKER_ROLE` asks of this process (settings.py)."""
+    check_mail_settings(settings)
     role, mail = settings.worker_role, settings.mail_task_queue
-    if settings.mail_batches_per_second is not None and mail is None:
-        raise SettingMissing(
-            "MAIL_BATCHES_PER_SECOND needs MAIL_TASK_QUEUE: it paces the bids' e-mail queue, "
-            "and without one their letters share the bids' own queue"
-        )
-    if settings.mail_spare_cores_only and mail is None:
-        raise SettingMissing(
-            "MAIL_SPARE_CORES_ONLY needs MAIL_TASK_QUEUE: it holds back a mail worker, and "
-            "without one the bids' letters go with their answers"
-        )
     workers = []
     if role in ("all", "workflows"):
         workers.append(build_worker(client, settings, sessions, store_sessions=store_sessions))
@@ -209,6 +216,7 @@ def workers_for(
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     settings = Settings()
+    check_mail_settings(settings)
     if settings.worker_nice:
         os.nice(settings.worker_nice)  # for good: this process yields the cores first
     # The store pool serves the read-model writes an answer waits for: no pre-ping on them.

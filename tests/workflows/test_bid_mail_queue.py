@@ -3,6 +3,10 @@ another process (`WORKER_ROLE=mail`): the bid's answers never wait behind its le
 letter waits, not lost, while no mail worker runs."""
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -150,3 +154,22 @@ def test_the_mail_pace_is_a_positive_rate_and_needs_a_mail_queue(settings):
     spare = settings.model_copy(update={"mail_spare_cores_only": True, "mail_task_queue": None})
     with pytest.raises(SettingMissing, match="MAIL_SPARE_CORES_ONLY needs MAIL_TASK_QUEUE"):
         workers_for(None, spare, None)  # type: ignore[arg-type]
+
+
+def test_a_worker_refuses_a_mail_pace_without_its_queue_before_it_connects():
+    """`python worker.py` names the setting to fix, not the Temporal it could not reach."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "WORKER_", "TEMPORAL"))
+    }
+    env |= {
+        "MAIL_SPARE_CORES_ONLY": "true",
+        "TEMPORAL_ADDRESS": "127.0.0.1:1",  # nothing listens: a connect would fail first
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+    }
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "worker.py"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode != 0
+    assert "MAIL_SPARE_CORES_ONLY needs MAIL_TASK_QUEUE" in run.stderr, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
